@@ -1,0 +1,615 @@
+"""Actor mentions of one document (codebook section 2), before resolution.
+
+`find_actors(doc)` returns the document's actors, each with a global identity
+`key` that resolution groups by: reference entities by their reference id,
+state bodies by (body form, locality), persons by their folded full name,
+other bodies by their folded name. Invariants: mentions never overlap, lie in
+the main text, and name the actor (no generic references, no bylines).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from pipeline.gazetteer import Entry, gazetteer, rules, slug, titles, vn_bodies, vn_name_parts
+from pipeline.text import Token, fold, fold_key, tokens
+
+
+@dataclass
+class LocalActor:
+    key: str
+    kind: str
+    country: str | None
+    canonical: str | None = None  # reference or generated English name
+    surfaces: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MentionSpan:
+    key: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class RoleSpan:
+    person_key: str
+    title: str
+    organization_key: str | None
+
+
+@dataclass
+class DocActors:
+    actors: dict[str, LocalActor]
+    mentions: list[MentionSpan]
+    roles: list[RoleSpan]
+    home: str | None  # key of the document's home Vietnamese locality
+
+
+@dataclass
+class _Claim:
+    start: int  # token index
+    end: int
+    key: str
+    kind: str
+    country: str | None
+    canonical: str | None
+
+
+class _Doc:
+    """Working state of one document's actor extraction."""
+
+    def __init__(self, text: str, main: str):
+        self.text = text
+        self.folded = fold(main)
+        self.toks: list[Token] = tokens(self.folded)
+        self.claimed: list[_Claim | None] = [None] * len(self.toks)
+        self.claims: list[_Claim] = []
+
+    def span_text(self, i: int, j: int) -> str:
+        return self.text[self.toks[i].start:self.toks[j - 1].end]
+
+    def free(self, i: int, j: int) -> bool:
+        return all(self.claimed[k] is None for k in range(i, j))
+
+    def claim(self, i: int, j: int, key: str, kind: str, country: str | None, canonical: str | None,
+              override: bool = False) -> _Claim | None:
+        if i >= j:
+            return None
+        if not override and not self.free(i, j):
+            return None
+        for k in range(i, j):
+            old = self.claimed[k]
+            if old is not None and old in self.claims:
+                self.claims.remove(old)
+                for m in range(old.start, old.end):
+                    self.claimed[m] = None
+        c = _Claim(i, j, key, kind, country, canonical)
+        for k in range(i, j):
+            self.claimed[k] = c
+        self.claims.append(c)
+        return c
+
+    def adjacent(self, i: int, j: int) -> bool:
+        """Tokens i and j are neighbours on one line (no punctuation or newline between)."""
+        gap = self.folded[self.toks[i].end:self.toks[j].start]
+        return "\n" not in gap and gap.strip() == ""
+
+
+def _cap_word(tok: Token) -> bool:
+    return tok.is_word and tok.text[:1].isupper()
+
+
+# --------------------------------------------------------------- gazetteer
+
+def _gazetteer_pass(d: _Doc) -> None:
+    gaz = gazetteer()
+    ambiguous = rules("actors")["ambiguous_vi_countries"]
+    toks, n, i = d.toks, len(d.toks), 0
+    while i < n:
+        t = toks[i]
+        if t.text not in gaz.first_tokens or not _cap_word(t) and not t.text[:1].isdigit():
+            i += 1
+            continue
+        hit = None
+        for length in range(min(gaz.max_len, n - i), 0, -1):
+            words = tuple(x.text for x in toks[i:i + length])
+            entry = gaz.lookup(words)
+            if entry and all(d.adjacent(k, k + 1) or toks[k + 1].text in "-" or toks[k].text in "-"
+                             for k in range(i, i + length - 1)):
+                hit = (length, entry)
+                break
+        if hit is None:
+            i += 1
+            continue
+        length, entry = hit
+        words = " ".join(x.text for x in toks[i:i + length])
+        if words in ambiguous:
+            prev = toks[i - 1] if i else None
+            nxt = toks[i + length] if i + length < n else None
+            if (prev and (_cap_word(prev) and d.adjacent(i - 1, i) or prev.text.lower() in ambiguous[words])) or \
+                    (nxt and _cap_word(nxt) and d.adjacent(i + length - 1, i + length)):
+                i += length
+                continue
+        d.claim(i, i + length, entry.key, entry.kind, entry.country, entry.name)
+        i += length
+
+
+def _locality_at(d: _Doc, i: int) -> tuple[int, _Claim] | None:
+    """The locality claim starting at token i, if any: (end token, claim)."""
+    if i < len(d.toks) and d.claimed[i] is not None and d.claimed[i].kind == "locality" and d.claimed[i].start == i:
+        return d.claimed[i].end, d.claimed[i]
+    return None
+
+
+def _locality_ending_at(d: _Doc, j: int) -> _Claim | None:
+    if j > 0 and d.claimed[j - 1] is not None and d.claimed[j - 1].kind == "locality" and d.claimed[j - 1].end == j:
+        return d.claimed[j - 1]
+    return None
+
+
+# --------------------------------------------------------------- state bodies
+
+def _body_forms() -> list[tuple[tuple[str, ...], dict, str]]:
+    """(lower-cased folded head tokens, body row, language), longest first."""
+    forms = []
+    for row in vn_bodies():
+        for lang, cols in (("en", ("name_en", "aliases_en")), ("vi", ("name_vi", "aliases_vi"))):
+            for col in cols:
+                for form in (row.get(col) or "").split("|"):
+                    words = tuple(t.text.lower() for t in tokens(fold(form.strip())) if t.text not in ".’'")
+                    if words:
+                        forms.append((words, row, lang))
+    forms.sort(key=lambda f: -len(f[0]))
+    return forms
+
+
+def _words_lower(d: _Doc, i: int, length: int) -> tuple[str, ...]:
+    return tuple(t.text.lower() for t in d.toks[i:i + length] if t.text not in "’'")
+
+
+def _body_pass(d: _Doc, home_key: str | None) -> None:
+    cfg = rules("actors")
+    forms = _body_forms()
+    vi_levels = {fold_key(x) for x in cfg["vi_levels"]}
+    en_levels = {x.lower() for x in cfg["en_levels"]}
+    title_only = {tuple(fold_key(x).split()) for x in cfg["title_only_bodies"]}
+    toks, n = d.toks, len(d.toks)
+    i = 0
+    while i < n:
+        if not toks[i].is_word or not toks[i].text[:1].isupper() and toks[i].text.lower() not in ("people", "party"):
+            i += 1
+            continue
+        match = None
+        for words, row, lang in forms:
+            span = _span_of_words(d, i, words)
+            if span:
+                match = (span, row, lang)
+                break
+        if match is None:
+            i += 1
+            continue
+        end, row, lang = match
+        if any(tuple(w.lower() for w in (t.text for t in toks[i:end])) [:len(x)] == x for x in title_only):
+            i = end
+            continue
+        start, loc = i, None
+        if lang == "en":
+            # "[the] Hanoi [municipal] People's Committee" | "People's Committee of [the] Hanoi [city]"
+            k = start
+            if k > 0 and toks[k - 1].text.lower() in en_levels:
+                k -= 1
+            before = _locality_ending_at(d, k)
+            if before:
+                loc, start = before, before.start
+            elif k != start:
+                start = k
+            if loc is None and end + 1 < n and toks[end].text == "of":
+                j = end + 1
+                if toks[j].text == "the":
+                    j += 1
+                at = _locality_at(d, j)
+                if at:
+                    end, loc = at
+                    if end < n and toks[end].text.lower() in ("province", "city", "municipality"):
+                        end += 1
+        else:
+            j = end
+            if j < n and fold_key(toks[j].text) in vi_levels:
+                j += 1
+            elif j + 1 < n and fold_key(toks[j].text + " " + toks[j + 1].text) in vi_levels:
+                j += 2
+            at = _locality_at(d, j)
+            if at:
+                end, loc = at
+            elif j != end:
+                end = j
+        scope = row.get("scope") or "local"
+        if loc is not None:
+            where = loc.key
+        elif scope == "local":
+            where = home_key or "unknown"
+        else:
+            where = "VN"
+        if scope == "mission":
+            i = end
+            continue
+        canonical = None
+        if loc is not None and loc.canonical:
+            canonical = f"{loc.canonical} {row['name_en']}"
+        elif where == home_key and home_key:
+            canonical = None
+        d.claim(start, end, f"gov:{row['key']}:{where}", "government", "VN" if where.startswith(("vnloc", "VN")) or where == "unknown" else (loc.country if loc else None),
+                canonical, override=True)
+        i = end
+
+
+def _span_of_words(d: _Doc, i: int, words: tuple[str, ...]) -> int | None:
+    """End token index if the tokens from i spell `words` (lower-cased, apostrophes ignored)."""
+    k, w = i, 0
+    n = len(d.toks)
+    while w < len(words):
+        if k >= n:
+            return None
+        t = d.toks[k].text
+        if t in "’'":
+            k += 1
+            continue
+        if t.lower() != words[w]:
+            return None
+        k += 1
+        w += 1
+    return k
+
+
+# --------------------------------------------------------------- other bodies
+
+def _org_pass(d: _Doc) -> None:
+    cfg = rules("actors")
+    heads = {h: kind for kind, hs in cfg["org_heads"].items() for h in hs}
+    connectors = set(cfg["org_connectors"])
+    not_org = set(cfg["not_org_heads"])
+    title_words = {w[0] for w in titles() if len(w) == 1}
+    toks, n = d.toks, len(d.toks)
+    for h in range(n):
+        head = toks[h].text
+        if head not in heads or (d.claimed[h] is not None and d.claimed[h].kind == "government"):
+            continue
+        # extend left over capitalised words (and claimed places) on the same line
+        s = h
+        while s > 0 and d.adjacent(s - 1, s) and (_cap_word(toks[s - 1]) or toks[s - 1].text in ("-", "&")) \
+                and toks[s - 1].text.lower() not in title_words and toks[s - 1].text not in not_org:
+            s -= 1
+        if s < h and toks[s].text == "-":
+            s += 1
+        # extend right through connector + capitalised word
+        e = h + 1
+        while e + 1 < n and toks[e].text in connectors and d.adjacent(e - 1, e):
+            j = e + 1
+            if toks[j].text == "the" and j + 1 < n:
+                j += 1
+            if _cap_word(toks[j]) and toks[j].text.lower() not in title_words and toks[j].text not in not_org:
+                e = j + 1
+                while e < n and _cap_word(toks[e]) and d.adjacent(e - 1, e) and toks[e].text not in heads \
+                        and toks[e].text.lower() not in title_words and not _looks_like_person_start(d, e):
+                    e += 1
+            else:
+                break
+        if any(toks[k].text in not_org for k in range(s, e)):
+            continue
+        if e - s < 2 and toks[s].text in heads:
+            continue
+        if not d.free(s, e) and any(c is not None and c.kind in ("government", "organization", "person")
+                                    for c in d.claimed[s:e]):
+            continue
+        name = d.span_text(s, e)
+        country = _country_inside(d, s, e)
+        kind = heads[head]
+        if head in ("Embassy", "Consulate", "Delegation", "Mission") and re.search(r"\b(Vietnamese|Viet Nam|Vietnam)\b", name):
+            country = "VN"
+        key = _foreign_government_key(d, s, e, head) or f"org:{slug(name)}"
+        d.claim(s, e, key, kind, country, name, override=True)
+
+
+def _foreign_government_key(d: _Doc, s: int, e: int, head: str) -> str | None:
+    """`Wellington City Council` and `Chinh quyen thanh pho Wellington` are one body."""
+    if head not in ("Council", "Government") or s + 1 >= e:
+        return None
+    loc = d.claimed[s]
+    if loc is not None and loc.kind == "locality" and loc.start == s and loc.country != "VN":
+        return f"gov:city-government:{loc.key}"
+    return None
+
+
+def _country_inside(d: _Doc, s: int, e: int) -> str | None:
+    gaz = gazetteer()
+    for k in range(s, e):
+        for length in (3, 2, 1):
+            entry = gaz.lookup(tuple(t.text for t in d.toks[k:k + length]))
+            if entry and entry.country and entry.kind in ("country", "locality"):
+                return entry.country
+    return None
+
+
+def _vi_org_pass(d: _Doc) -> None:
+    cfg = rules("actors")
+    forms = sorted(((tuple(x["head"].lower().split()), x) for x in cfg["vi_org_forms"]), key=lambda f: -len(f[0]))
+    gov_forms = sorted((tuple(fold_key(x).split()) for x in cfg["foreign_government_forms"]["vi_before"]),
+                       key=lambda f: -len(f))
+    toks, n = d.toks, len(d.toks)
+    for i in range(n):
+        if not _cap_word(toks[i]) or (d.claimed[i] is not None and d.claimed[i].kind != "locality"):
+            continue
+        for words in gov_forms:
+            end = _span_of_words(d, i, words)
+            if end and d.claimed[i] is None:
+                j = end
+                while j < n and toks[j].text == ",":
+                    j += 1
+                at = _locality_at(d, j)
+                if at and at[1].country != "VN":
+                    d.claim(i, at[0], f"gov:city-government:{at[1].key}", "government", at[1].country,
+                            f"{at[1].canonical} City Council", override=True)
+                break
+        for words, form in forms:
+            end = _span_of_words(d, i, words)
+            if not end or end >= n or not _cap_word(toks[end]):
+                continue
+            e = end
+            while e < n and (_cap_word(toks[e]) or (toks[e].text in ("tai", "va", "-") and e + 1 < n and _cap_word(toks[e + 1]))) \
+                    and d.adjacent(e - 1, e):
+                e += 1
+            name = d.span_text(i, e)
+            country = _country_inside(d, end, e)
+            if form["head"] in ("Dai su quan", "Tong Lanh su quan", "Lanh su quan", "Phai doan"):
+                country = _country_inside(d, end, min(e, end + 2)) or country
+                key = _embassy_key(d, end, e)
+            else:
+                key = f"org:{slug(name)}"
+            d.claim(i, e, key, form["kind"], country, None, override=True)
+            break
+
+
+def _embassy_key(d: _Doc, s: int, e: int) -> str:
+    """Embassy of A in B, in either language, as one key: `gov:embassy:A:B`."""
+    places = [d.claimed[k] for k in range(s, e) if d.claimed[k] is not None]
+    seen = []
+    for c in places:
+        if c.key not in seen:
+            seen.append(c.key)
+    if len(seen) >= 2:
+        return f"gov:embassy:{seen[0]}:{'+'.join(seen[1:])}"
+    return f"org:{slug(d.span_text(s, e))}"
+
+
+def _en_embassy_pass(d: _Doc) -> None:
+    """`Vietnamese Embassy in New Zealand` / `Embassy of Vietnam in New Zealand` keyed like the Vietnamese form."""
+    for c in list(d.claims):
+        if c.kind != "government" or not c.key.startswith("org:"):
+            continue
+        words = [t.text for t in d.toks[c.start:c.end]]
+        if not ({"Embassy", "Consulate"} & set(words)):
+            continue
+        gaz = gazetteer()
+        found = []
+        k = c.start
+        while k < c.end:
+            hit = None
+            for length in (3, 2, 1):
+                entry = gaz.lookup(tuple(t.text for t in d.toks[k:k + length]))
+                if entry and entry.kind in ("country", "locality"):
+                    hit = (length, entry)
+                    break
+            if hit:
+                if hit[1].key not in found:
+                    found.append(hit[1].key)
+                k += hit[0]
+            else:
+                k += 1
+        if len(found) >= 2:
+            c.key = f"gov:embassy:{found[0]}:{'+'.join(found[1:])}"
+
+
+# --------------------------------------------------------------- persons
+
+def _looks_like_person_start(d: _Doc, i: int) -> bool:
+    surnames, _ = vn_name_parts()
+    return d.toks[i].text in surnames and i + 1 < len(d.toks) and _cap_word(d.toks[i + 1]) and d.adjacent(i, i + 1)
+
+
+def _name_run(d: _Doc, i: int, max_len: int = 4) -> int:
+    """End of a run of capitalised name tokens starting at i (hyphenated parts kept)."""
+    toks, n, e = d.toks, len(d.toks), i
+    cfg = rules("actors")
+    stop = set(cfg["org_connectors"]) | {h for hs in cfg["org_heads"].values() for h in hs}
+    while e < n and e - i < max_len:
+        t = toks[e]
+        if e > i and not d.adjacent(e - 1, e) and t.text != "-":
+            break
+        if t.text == "-" and e + 1 < n and toks[e + 1].is_word and e > i:
+            e += 2
+            continue
+        if not _cap_word(t) or t.text in stop or d.claimed[e] is not None:
+            break
+        e += 1
+    return e
+
+
+def _title_ending_before(d: _Doc, i: int) -> int | None:
+    """Start token of a title phrase ending right before token i."""
+    table = titles()
+    for length in range(6, 0, -1):
+        s = i - length
+        if s < 0:
+            continue
+        words = tuple(t.text.lower() for t in d.toks[s:i])
+        if words in table:
+            return s
+    return None
+
+
+def _person_pass(d: _Doc) -> None:
+    surnames, syllables = vn_name_parts()
+    honorifics = {fold(h).rstrip(".") for h in rules("actors")["honorifics"]}
+    toks, n = d.toks, len(d.toks)
+    i = 0
+    while i < n:
+        t = toks[i]
+        if not _cap_word(t) or d.claimed[i] is not None:
+            i += 1
+            continue
+        e = _name_run(d, i)
+        words = [x.text for x in toks[i:e] if x.text != "-"]
+        if len(words) < 2:
+            i = max(e, i + 1)
+            continue
+        vn_shape = words[0] in surnames and all(w in syllables or w in surnames for w in words[1:])
+        prev = i - 1
+        while prev >= 0 and toks[prev].text in (",", "."):
+            prev -= 1
+        context = False
+        if prev >= 0:
+            p = toks[prev]
+            if p.text.rstrip(".") in honorifics or p.text.lower() in ("counterpart", "ngai"):
+                context = True
+            elif d.claimed[prev] is not None and d.claimed[prev].kind in ("government", "organization", "locality", "country") \
+                    and _title_before_claim(d, d.claimed[prev].start):
+                context = True
+            elif _title_ending_before(d, prev + 1) is not None:
+                context = True
+        nxt = e
+        if nxt + 1 < n and toks[nxt].text == ",":
+            k = nxt + 1
+            if toks[k].text.lower() in ("a", "an", "the") and k + 1 < n:
+                k += 1
+            if _title_ending_before(d, k + 1) is not None or _title_ending_before(d, k + 2) is not None:
+                context = True
+        if vn_shape or context:
+            name = d.span_text(i, e)
+            d.claim(i, e, f"person:{fold_key(name)}", "person", "VN" if vn_shape else None, None)
+        i = e
+
+
+def _title_before_claim(d: _Doc, s: int) -> bool:
+    k = s - 1
+    if k >= 0 and d.toks[k].text == "the":
+        k -= 1
+    if k >= 0 and d.toks[k].text in ("of", "cua"):
+        k -= 1
+    return k >= 0 and _title_ending_before(d, k + 1) is not None
+
+
+def _short_form_pass(d: _Doc) -> None:
+    """`Quyen`, `Mr. Quyen`, `ong Tuan` -> the one person of the document with that name part."""
+    surnames, _ = vn_name_parts()
+    by_part: dict[str, set[str]] = {}
+    for c in d.claims:
+        if c.kind != "person":
+            continue
+        words = [t.text for t in d.toks[c.start:c.end] if t.text != "-"]
+        parts = {words[-1]} if words[0] in surnames else {words[0], words[-1]}
+        for part in parts:
+            by_part.setdefault(part, set()).add(c.key)
+    for i, t in enumerate(d.toks):
+        if d.claimed[i] is not None or t.text not in by_part or len(by_part[t.text]) != 1:
+            continue
+        if i + 1 < len(d.toks) and _cap_word(d.toks[i + 1]) and d.adjacent(i, i + 1):
+            continue
+        (key,) = by_part[t.text]
+        d.claim(i, i + 1, key, "person", None, None)
+
+
+# --------------------------------------------------------------- roles
+
+def _roles(d: _Doc) -> list[RoleSpan]:
+    """Title phrases right before a person: `Vice Chairman of the Hanoi People's Committee Nguyen Manh Quyen`."""
+    out = []
+    for c in d.claims:
+        if c.kind != "person" or c.end - c.start < 2:
+            continue
+        k, org, parts = c.start, None, []
+        while k > 0:
+            j = k - 1
+            while j >= 0 and d.toks[j].text in (",",):
+                j -= 1
+            claim = d.claimed[j] if j >= 0 else None
+            s = None
+            if claim is not None and claim.kind in ("government", "organization") and claim.end == j + 1:
+                s = claim.start
+                o = s - 1
+                if o >= 0 and d.toks[o].text == "the":
+                    o -= 1
+                if o >= 0 and d.toks[o].text == "of":
+                    o -= 1
+                ts = _title_ending_before(d, o + 1)
+                if ts is None:
+                    ts = _title_ending_before(d, s)
+                    if ts is None:
+                        break
+                    parts.append((d.span_text(ts, c.start if not parts else k), claim.key))
+                    k = ts
+                    continue
+                parts.append((d.span_text(ts, j + 1), claim.key))
+                k = ts
+                org = claim.key
+            else:
+                ts = _title_ending_before(d, j + 1)
+                if ts is None:
+                    break
+                parts.append((d.span_text(ts, j + 1), None))
+                k = ts
+            if k > 0 and d.toks[k - 1].text.lower() in ("and", "va"):
+                k -= 1
+        for title, org_key in parts:
+            title = title.strip(" ,")
+            if title:
+                out.append(RoleSpan(c.key, title, org_key))
+    return out
+
+
+# --------------------------------------------------------------- entry point
+
+def _home_locality(d: _Doc) -> str | None:
+    counts = Counter(c.key for c in d.claims if c.kind == "locality" and c.country == "VN")
+    if not counts:
+        return None
+    best = max(counts.values())
+    for c in sorted(d.claims, key=lambda c: c.start):
+        if c.kind == "locality" and c.country == "VN" and counts[c.key] == best:
+            return c.key
+    return None
+
+
+def find_actors(text: str, main: str) -> DocActors:
+    """Actors, mentions and roles of one document; `main` is `text` with non-main parts blanked."""
+    d = _Doc(text, main)
+    _gazetteer_pass(d)
+    home = _home_locality(d)
+    _body_pass(d, home)
+    _vi_org_pass(d)
+    _org_pass(d)
+    _en_embassy_pass(d)
+    _person_pass(d)
+    _short_form_pass(d)
+    actors: dict[str, LocalActor] = {}
+    mentions: list[MentionSpan] = []
+    for c in sorted(d.claims, key=lambda c: c.start):
+        if c.kind == "outlet":
+            continue
+        surface = d.span_text(c.start, c.end)
+        actor = actors.setdefault(c.key, LocalActor(c.key, c.kind, c.country, c.canonical))
+        if surface not in actor.surfaces:
+            actor.surfaces.append(surface)
+        if actor.country is None and c.country:
+            actor.country = c.country
+        mentions.append(MentionSpan(c.key, d.toks[c.start].start, d.toks[c.end - 1].end, surface))
+    return DocActors(actors, mentions, _roles(d), home)
+
+
+def token_claims(text: str, main: str) -> _Doc:  # for events/agreements that need token views
+    return _Doc(text, main)
+
+
+__all__ = ["find_actors", "DocActors", "LocalActor", "MentionSpan", "RoleSpan", "Entry"]

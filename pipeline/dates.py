@@ -1,0 +1,147 @@
+"""Date expressions in English and Vietnamese, per codebook section 5.
+
+`find_dates(folded_text, start, end, reference)` returns every date
+expression in a span with its calendar interval and precision. A year left
+out is taken from `reference` (the publication date) and is never guessed:
+without a reference the date stays None and only the words are kept.
+Vietnamese numeric dates are day first (`26/3` is 26 March).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
+    "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH = r"(?P<{name}>January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+_M1, _M2 = _MONTH.format(name="m1"), _MONTH.format(name="m2")
+_YEAR = r"(?P<y>(?:19|20)\d\d)"
+
+# Ordered: the first pattern that matches at a position wins (longest forms first).
+_PATTERNS: list[tuple[str, re.Pattern]] = [
+    # April 13 to 16, 2023 / from October 6 to 15 / Oct.9-15 / September 28-October 2, 2023
+    ("en_range", re.compile(rf"\b{_M1}\s*(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:-|–|to|and|through|until)\s*(?:{_M2}\s*)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s*{_YEAR})?")),
+    # 13-16 April 2023
+    ("en_range_dm", re.compile(rf"\b(?P<d1>\d{{1,2}})\s*(?:-|–|to)\s*(?P<d2>\d{{1,2}})\s+{_M1}(?:,?\s*{_YEAR})?")),
+    # October 15, 2023 / December 12
+    ("en_mdy", re.compile(rf"\b{_M1}\s*(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s*{_YEAR})?")),
+    # 29 July 2023 / 11 June
+    ("en_dmy", re.compile(rf"(?<!\d)(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s+{_M1}(?:,?\s*{_YEAR})?")),
+    # in August 2020 / August 2020
+    ("en_my", re.compile(rf"\b{_M1}\s*,?\s*{_YEAR}\b")),
+    # tu ngay 26/3 den ngay 4/4/2025 (folded Vietnamese)
+    ("vi_range", re.compile(r"\b(?:tu\s+)?(?:ngay\s+)?(?P<d1>\d{1,2})[/-](?P<mo1>\d{1,2})(?:[/-](?P<y1>(?:19|20)\d\d))?\s*(?:den|-|–|toi)\s*(?:het\s+)?(?:ngay\s+)?(?P<d2>\d{1,2})[/-](?P<mo2>\d{1,2})(?:[/-](?P<y>(?:19|20)\d\d))?\b")),
+    # ngay 26 - 28/3
+    ("vi_range_days", re.compile(r"\b(?:ngay\s+)?(?P<d1>\d{1,2})\s*(?:-|–|den)\s*(?P<d2>\d{1,2})[/-](?P<mo1>\d{1,2})(?:[/-](?P<y>(?:19|20)\d\d))?\b")),
+    # 30/04/2016, ngay 26/3, Sang 29-11
+    ("vi_dmy", re.compile(r"(?<![\d/.])(?P<d1>\d{1,2})[/-](?P<mo1>\d{1,2})(?:[/-](?P<y>(?:19|20)\d\d))?(?![\d/])")),
+    # thang 2/2025, thang 11 nam 2023
+    ("vi_my", re.compile(r"\b[Tt]hang\s+(?P<mo1>\d{1,2})(?:\s*[/-]\s*|\s+nam\s+)(?P<y>(?:19|20)\d\d)\b")),
+    # ISO 2025-03-26 / 2025-03
+    ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<mo1>\d\d)(?:-(?P<d1>\d\d))?\b")),
+    # in 2023 / nam 2025
+    ("year", re.compile(r"\b(?:in|nam|since|by)\s+(?P<y>(?:19|20)\d\d)\b")),
+]
+
+
+@dataclass(frozen=True)
+class DateExpr:
+    start: dt.date | None
+    end: dt.date | None
+    precision: str | None
+    text: str
+    char_start: int
+    char_end: int
+    explicit_year: bool
+
+
+def _month(groups: dict, key: str) -> int | None:
+    if groups.get(key):
+        return MONTHS.get(groups[key].lower().rstrip("."))
+    num = groups.get(key.replace("m", "mo"))
+    return int(num) if num else None
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _resolve_year(month: int, day: int, reference: dt.date | None) -> int | None:
+    """Year of a day-month without a year: the reference's, or the one before
+    when that would put the date well after the reference (a January article
+    about December)."""
+    if reference is None:
+        return None
+    candidate = _safe_date(reference.year, month, day)
+    if candidate and (candidate - reference).days > 60:
+        return reference.year - 1
+    return reference.year
+
+
+def _interpret(kind: str, g: dict, reference: dt.date | None) -> tuple[dt.date | None, dt.date | None, str | None, bool] | None:
+    year = int(g["y"]) if g.get("y") else (int(g["y1"]) if g.get("y1") else None)
+    explicit = year is not None
+    if kind == "year":
+        return dt.date(year, 1, 1), None, "year", True
+    m1 = _month(g, "m1")
+    if kind in ("en_my", "vi_my") or (kind == "iso" and not g.get("d1")):
+        if not m1 or not 1 <= m1 <= 12:
+            return None
+        return dt.date(year, m1, 1), None, "month", True
+    if not m1 or not 1 <= m1 <= 12:
+        return None
+    d1 = int(g["d1"])
+    m2 = _month(g, "m2") or m1
+    d2 = int(g["d2"]) if g.get("d2") else None
+    if year is None:
+        year = _resolve_year(m1, d1, reference)
+    if year is None:
+        return None, None, None, False
+    start = _safe_date(year, m1, d1)
+    if start is None:
+        return None
+    end = None
+    if d2 is not None:
+        end = _safe_date(year, m2, d2)
+        if end is None:
+            return None
+        if end < start:
+            end = _safe_date(year + 1, m2, d2)
+    return start, end, "day", explicit
+
+
+def find_dates(folded: str, start: int = 0, end: int | None = None,
+               reference: dt.date | None = None) -> list[DateExpr]:
+    """Every non-overlapping date expression in `folded[start:end]`, in text order."""
+    end = len(folded) if end is None else end
+    found: list[DateExpr] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(folded, start, end):
+            s, e = m.span()
+            if any(s < te and ts < e for ts, te in taken):
+                continue
+            parsed = _interpret(kind, m.groupdict(), reference)
+            if parsed is None:
+                continue
+            d_start, d_end, precision, explicit = parsed
+            taken.append((s, e))
+            found.append(DateExpr(d_start, d_end, precision, m.group().strip(), s, e, explicit))
+    return sorted(found, key=lambda d: d.char_start)
+
+
+def parse_published(line: str) -> tuple[dt.date, str] | None:
+    """A publication date from a page header line (`Oct 11, 2023 / 21:50`,
+    `date 2025-03`, `30/04/2016 20:13`), with its precision."""
+    for expr in find_dates(line):
+        if expr.start is not None and expr.explicit_year:
+            return expr.start, expr.precision or "day"
+    return None

@@ -1,0 +1,358 @@
+"""Events and agreements of one document (codebook sections 3-5), before resolution.
+
+`find_events(...)` reads clause by clause: a trigger phrase gives the event
+type, the actors named in the clause (and persons of its sentence) are the
+participants, a date in the clause or sentence dates it, and events inside a
+dated trip inherit its dates and link to it. Proposals, wishes and
+invitations are not events. `find_agreements(...)` does the same for
+agreement cues, with parties, status and anniversary-derived dates.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pipeline.actors import DocActors
+from pipeline.dates import DateExpr, find_dates
+from pipeline.gazetteer import rules, sector_keywords
+from pipeline.text import fold, sentences
+from schemas.vocab import CAMEO_BY_EVENT_TYPE, CAMEO_RECEPTION
+
+
+@dataclass
+class LocalEvent:
+    event_type: str
+    start: int  # evidence span (the clause)
+    end: int
+    sentence: tuple[int, int]
+    participants: dict[str, str]  # actor key -> role
+    name: str | None = None
+    date: DateExpr | None = None
+    parent: int | None = None  # index of the trip in the document's event list
+    agreement: int | None = None  # index in the document's agreement list
+    sectors: list[str] = field(default_factory=list)
+    cameo_code: str = ""
+    extra_spans: list[tuple[int, int, tuple[int, int]]] = field(default_factory=list)
+
+
+@dataclass
+class LocalAgreement:
+    agreement_type: str
+    status: str
+    name: str
+    short_name: str | None
+    parties: list[str]
+    start: int
+    end: int
+    sentence: tuple[int, int]
+    date_signed: tuple[dt.date, str] | None = None
+    date_effective: tuple[dt.date, str] | None = None
+    sectors: list[str] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def _cues() -> dict:
+    r = rules("events")
+    comp = lambda pats: [re.compile(p, re.IGNORECASE) for p in pats]  # noqa: E731
+    return {
+        "events": {k: comp(v) for k, v in r["event_triggers"].items()},
+        "priority": r["event_priority"],
+        "modal": comp(r["modal_cues"]),
+        "agreements": {k: comp(v) for k, v in r["agreement_cues"].items()},
+        "status": {k: comp(v) for k, v in r["agreement_status"].items()},
+        "anniversary": comp(r["anniversary"]),
+    }
+
+
+_CLAUSE_SPLIT = re.compile(r";|\n|,\s+(?=(?:during|while|trong|nhan dip|then|and then)\b)", re.IGNORECASE)
+_NAMED_EVENT = re.compile(
+    r"(?:(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)\s+|(?:19|20)\d\d\s+))?(?:[A-Z][\w’'&-]*[\s,]+(?:(?:of|on|and|for|in|-|–)\s+)*){0,9}"
+    r"(?:Conference|Forum|Festival|Fair|Expo|Summit|Exhibition|Week|Days)(?:\s+(?:19|20)\d\d)?")
+_QUOTED_EVENT = re.compile(r"[“\"]([^”\"]{3,80})[”\"]\s+(program(?:me)?|festival|event|chuong trinh)", re.IGNORECASE)
+_VI_NAMED = re.compile(r"(?:Hoi nghi|Dien dan|Le hoi|Festival|Hoi cho|Trien lam|Chuong trinh)\s+[^,.;()]{3,80}?(?:(?:19|20)\d\d|(?=[,.;(]))")
+
+
+def _clauses(folded: str, s: int, e: int) -> list[tuple[int, int]]:
+    out, pos = [], s
+    for m in _CLAUSE_SPLIT.finditer(folded, s, e):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, e))
+    return [(a, b) for a, b in out if b - a > 3]
+
+
+def _sectors(folded_lower: str) -> list[str]:
+    found = []
+    for sector, words in sector_keywords().items():
+        if any(re.search(rf"\b{re.escape(w)}\b", folded_lower) for w in words):
+            found.append(sector)
+    return sorted(found)
+
+
+def _mentions_in(doc_actors: DocActors, s: int, e: int) -> list[str]:
+    keys = []
+    for m in doc_actors.mentions:
+        if s <= m.start and m.end <= e and m.key not in keys:
+            keys.append(m.key)
+    return keys
+
+
+def _kind(doc_actors: DocActors, key: str) -> str:
+    return doc_actors.actors[key].kind
+
+
+def _event_type(clause: str) -> tuple[str, re.Match] | None:
+    cues = _cues()
+    best = None
+    for etype in cues["priority"]:
+        for pattern in cues["events"][etype]:
+            m = pattern.search(clause)
+            if m:
+                best = (etype, m)
+                break
+        if best:
+            break
+    return best
+
+
+def _is_modal(clause: str, upto: int) -> bool:
+    return any(p.search(clause, 0, upto + 1) for p in _cues()["modal"])
+
+
+def _event_name(text: str, folded: str, s: int, e: int) -> str | None:
+    for pattern in (_QUOTED_EVENT, _NAMED_EVENT, _VI_NAMED):
+        m = pattern.search(folded, s, e)
+        if m:
+            if pattern is _QUOTED_EVENT:
+                return text[m.start(1):m.end(1)].strip()
+            name = text[m.start():m.end()].strip(" ,")
+            name = re.sub(r"^(?:the|The)\s+", "", name)
+            if len(name.split()) >= 2:
+                return name
+    return None
+
+
+def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: DocActors,
+                published: dt.date | None) -> list[LocalEvent]:
+    folded = fold(main)
+    events: list[LocalEvent] = []
+    for s_start, s_end in sentences(main, kept):
+        sentence_dates = find_dates(folded, s_start, s_end, published)
+        sentence_people = [k for k in _mentions_in(doc_actors, s_start, s_end) if _kind(doc_actors, k) == "person"]
+        for c_start, c_end in _clauses(folded, s_start, s_end):
+            clause = folded[c_start:c_end]
+            found = _event_type(clause)
+            if not found:
+                continue
+            etype, m = found
+            clause_dates = find_dates(folded, c_start, c_end, published)
+            if _is_modal(clause, m.start()) and not clause_dates:
+                continue
+            keys = _mentions_in(doc_actors, c_start, c_end)
+            for k in sentence_people:
+                if k not in keys:
+                    keys.append(k)
+            if not keys:
+                continue
+            date = (clause_dates or sentence_dates or [None])[0]
+            role = "participant"
+            participants = {k: role for k in keys}
+            reception = etype == "meeting" and re.search(r"\b(?:received|receives|reception|hosted|welcomed|tiep|don)\b",
+                                                         clause, re.IGNORECASE)
+            events.append(LocalEvent(
+                event_type=etype, start=c_start, end=c_end, sentence=(s_start, s_end),
+                participants=participants, name=_event_name(text, folded, c_start, c_end)
+                if etype in ("conference", "fair", "cultural_exchange", "meeting") else None,
+                date=date, sectors=_sectors(clause.lower()),
+                cameo_code=CAMEO_RECEPTION if reception else CAMEO_BY_EVENT_TYPE[etype]))
+    events = _merge_within(events, doc_actors)
+    _link_to_trip(events, doc_actors)
+    return events
+
+
+def _salient(ev: LocalEvent, doc_actors: DocActors) -> frozenset[str]:
+    return frozenset(k for k in ev.participants
+                     if _kind(doc_actors, k) not in ("country",) and k != doc_actors.home)
+
+
+def _merge_within(events: list[LocalEvent], doc_actors: DocActors) -> list[LocalEvent]:
+    """One event per happening: same type and same name, or same counterparts."""
+    out: list[LocalEvent] = []
+    for ev in events:
+        target = None
+        for prev in out:
+            if prev.event_type != ev.event_type:
+                continue
+            if ev.date and prev.date and ev.date.start and prev.date.start and ev.date.start != prev.date.start:
+                continue
+            if ev.name and prev.name and _name_key(ev.name) == _name_key(prev.name):
+                target = prev
+                break
+            sa, sb = _salient(prev, doc_actors), _salient(ev, doc_actors)
+            non_person = lambda s: {k for k in s if _kind(doc_actors, k) != "person"}  # noqa: E731
+            if sa and sb and (non_person(sa) & non_person(sb) or (not non_person(sb) and sb <= sa)):
+                target = prev
+                break
+        if target is None:
+            out.append(ev)
+            continue
+        for k, r in ev.participants.items():
+            target.participants.setdefault(k, r)
+        target.name = target.name or ev.name
+        target.date = target.date or ev.date
+        target.sectors = sorted(set(target.sectors) | set(ev.sectors))
+        target.extra_spans.append((ev.start, ev.end, ev.sentence))
+    return out
+
+
+def _name_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", fold(name).lower().replace("the", ""))
+
+
+def _link_to_trip(events: list[LocalEvent], doc_actors: DocActors) -> None:
+    """Inner meetings and site visits of a dated trip inherit its dates and point to it."""
+    trips = [i for i, ev in enumerate(events) if ev.event_type == "visit" and ev.date and ev.date.end]
+    if not trips:
+        return
+    trip_index = trips[0]
+    trip = events[trip_index]
+    for i, ev in enumerate(events):
+        if i == trip_index or ev.event_type not in ("meeting", "visit", "conference", "signing", "fair"):
+            continue
+        if ev.date is None or (ev.date.start and trip.date.start <= ev.date.start <= trip.date.end):
+            ev.parent = trip_index
+            if ev.date is None:
+                ev.date = trip.date
+
+
+# --------------------------------------------------------------- agreements
+
+_BETWEEN = re.compile(r"\b(?:between|giua)\b", re.IGNORECASE)
+
+
+def _anniversary_year(clause: str, reference_year: int | None) -> int | None:
+    span_years = re.search(r"\(((?:19|20)\d\d)\s*[-–]\s*((?:19|20)\d\d)\)", clause)
+    if span_years:
+        return int(span_years.group(1))
+    for pattern in _cues()["anniversary"]:
+        m = pattern.search(clause)
+        if m:
+            n = int(next(g for g in m.groups() if g))
+            year_in = re.search(r"\b(?:in|nam)\s+((?:19|20)\d\d)\b", clause[m.end():])
+            base = int(year_in.group(1)) if year_in else reference_year
+            if base and 0 < n < 200:
+                return base - n
+    return None
+
+
+def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actors: DocActors,
+                    published: dt.date | None) -> list[LocalAgreement]:
+    folded = fold(main)
+    cues = _cues()
+    countries_by_freq = _country_ranking(doc_actors)
+    out: list[LocalAgreement] = []
+    for s_start, s_end in sentences(main, kept):
+        sentence = folded[s_start:s_end]
+        for atype, patterns in cues["agreements"].items():
+            for pattern in patterns:
+                m = pattern.search(folded, s_start, s_end)
+                if not m:
+                    continue
+                window_start = max(s_start, m.start() - 160)
+                window = folded[window_start:min(s_end, m.end() + 160)]
+                rel = m.start() - window_start
+                status = _status(atype, window, rel)
+                keys = _mentions_in(doc_actors, s_start, s_end)
+                parties = _parties(atype, keys, doc_actors, countries_by_freq, folded, m.end(), s_end)
+                if not parties:
+                    break
+                reference_year = published.year if published else None
+                date_signed = date_effective = None
+                year = _anniversary_year(folded[max(s_start, m.start() - 80):min(s_end, m.end() + 60)], reference_year) \
+                    if re.search(r"anniversar|years? of|ky niem|\d+ nam|\(\d{4}\s*[-–]", window, re.IGNORECASE) else None
+                if year:
+                    date_signed = (dt.date(year, 1, 1), "year")
+                dates = find_dates(folded, m.end(), min(s_end, m.end() + 80), published)
+                if dates and dates[0].start and re.search(r"took effect|taken effect|hieu luc", window, re.IGNORECASE):
+                    date_effective = (dates[0].start, dates[0].precision)
+                elif status == "signed" and not date_signed:
+                    near = find_dates(folded, s_start, s_end, published)
+                    if near and near[0].start:
+                        date_signed = (near[0].start, near[0].precision)
+                name = _agreement_name(text, folded, m)
+                short = re.search(r"\(([A-Z][A-Za-z]{1,9})\)", folded[m.end():m.end() + 14])
+                out.append(LocalAgreement(atype, status, name, short.group(1) if short else None, parties,
+                                          m.start(), m.end(), (s_start, s_end), date_signed, date_effective,
+                                          _sectors(sentence.lower())))
+                break
+    return _merge_agreements(out)
+
+
+def _status(atype: str, window: str, rel: int) -> str:
+    cues = _cues()["status"]
+    for status in ("negotiating", "proposed"):
+        if any(p.search(window) for p in cues[status]):
+            return status
+    if atype in ("partnership", "diplomatic_relations", "sister_city"):
+        return "in_force"
+    if any(p.search(window) for p in cues["signed"]):
+        return "signed"
+    if any(p.search(window) for p in cues["in_force"]):
+        return "in_force"
+    return "signed"
+
+
+def _country_ranking(doc_actors: DocActors) -> list[str]:
+    counts: dict[str, int] = {}
+    for m in doc_actors.mentions:
+        if doc_actors.actors[m.key].kind == "country":
+            counts[m.key] = counts.get(m.key, 0) + 1
+    return sorted(counts, key=lambda k: (k != "country:VN", -counts[k], k))
+
+
+def _parties(atype: str, keys: list[str], doc_actors: DocActors, countries: list[str], folded: str,
+             cue_end: int, s_end: int) -> list[str]:
+    kinds = {k: _kind(doc_actors, k) for k in keys}
+    if atype in ("partnership", "diplomatic_relations", "trade_agreement"):
+        picked = [k for k in keys if kinds[k] in ("country", "international")]
+        if len(picked) < 2:
+            for k in countries:
+                if k not in picked and len(picked) < 2:
+                    picked.append(k)
+        return picked[:3] if len(picked) >= 2 else []
+    between = _BETWEEN.search(folded, cue_end, s_end)
+    if between:
+        after = [m.key for m in doc_actors.mentions if between.end() <= m.start < s_end
+                 and kinds.get(m.key) in ("locality", "government", "organization", "international")]
+        uniq = list(dict.fromkeys(after))[:3]
+        if len(uniq) >= 2:
+            return uniq
+    local = [k for k in keys if kinds[k] == "locality"]
+    if len(local) >= 2:
+        return local[:4]
+    bodies = [k for k in keys if kinds[k] in ("government", "organization", "locality")]
+    return bodies[:4] if bodies else []
+
+
+def _agreement_name(text: str, folded: str, m: re.Match) -> str:
+    start = m.start()
+    left = re.search(r"((?:[A-Z][\w-]*\s+){1,5})$", folded[max(0, start - 60):start])
+    if left and m.group()[:1].isupper():
+        start -= len(left.group(1))
+    return text[start:m.end()].strip() or m.group()
+
+
+def _merge_agreements(items: list[LocalAgreement]) -> list[LocalAgreement]:
+    out: list[LocalAgreement] = []
+    for a in items:
+        for prev in out:
+            if prev.agreement_type == a.agreement_type and set(prev.parties) == set(a.parties) \
+                    and prev.status == a.status:
+                prev.date_signed = prev.date_signed or a.date_signed
+                prev.date_effective = prev.date_effective or a.date_effective
+                break
+        else:
+            out.append(a)
+    return out

@@ -1,0 +1,157 @@
+"""Reference data loaded into one token index, for every stage that names things.
+
+Reads the CSV files of `pipeline/reference/` (countries, Vietnamese and
+foreign localities, organisations, news outlets, state-body forms, titles,
+sectors, name parts) once per process. Lookups are on accent-folded tokens,
+so `Hà Nội`, `Ha Noi` and `HA NOI`-free `Hanoi` forms all hit the same entry.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from pipeline.text import fold, fold_key, tokens
+
+REFERENCE_DIR = Path(__file__).parent / "reference"
+RULES_DIR = Path(__file__).parent / "rules"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One named thing of the reference data."""
+
+    key: str  # stable identity: "country:VN", "vnloc:ha-noi", "loc:guangxi", "org:unesco"
+    kind: str  # codebook actor kind, or "outlet" for news outlets (noise, never an actor)
+    country: str | None
+    name: str  # canonical English name
+
+
+def _rows(name: str) -> list[dict]:
+    path = REFERENCE_DIR / name
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split("|") if v.strip()]
+
+
+def surface_key(text: str) -> tuple[str, ...]:
+    """Token tuple a surface form is indexed and looked up by (case kept)."""
+    return tuple(t.text for t in tokens(fold(text)) if t.text not in {".", "’", "'"})
+
+
+@lru_cache(maxsize=None)
+def rules(name: str) -> dict:
+    """A YAML rule file of `pipeline/rules/`."""
+    return yaml.safe_load((RULES_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+class Gazetteer:
+    """Token-tuple index of every reference name, longest match first."""
+
+    def __init__(self) -> None:
+        self.index: dict[tuple[str, ...], Entry] = {}
+        self.max_len = 1
+        self.first_tokens: set[str] = set()
+        self.entries: dict[str, Entry] = {}
+        self._load()
+
+    def _add(self, surface: str, entry: Entry, overwrite: bool = False) -> None:
+        key = surface_key(surface)
+        if not key or (key in self.index and not overwrite):
+            return
+        self.index[key] = entry
+        self.entries.setdefault(entry.key, entry)
+        self.max_len = max(self.max_len, len(key))
+        self.first_tokens.add(key[0])
+
+    def _load(self) -> None:
+        # Order matters: the first entry to claim a surface form keeps it.
+        for row in _rows("countries.csv"):
+            entry = Entry(f"country:{row['iso2']}", "country", row["iso2"], row["name"])
+            for form in [row["name"], *_split(row["names_en"]), *_split(row["names_vi"]), *_split(row["demonyms_en"])]:
+                self._add(form, entry)
+        for row in _rows("vn_localities.csv"):
+            entry = Entry(f"vnloc:{row['id']}", "locality", "VN", row["name_en"])
+            for form in [row["name_en"], row["name_vi"], *_split(row["aliases"])]:
+                self._add(form, entry)
+        for row in _rows("foreign_localities.csv"):
+            entry = Entry(f"loc:{row['id']}", "locality", row["country"] or None, row["name"])
+            for form in [row["name"], *_split(row["names_vi"]), *_split(row["aliases"])]:
+                self._add(form, entry)
+        for row in _rows("organizations.csv"):
+            entry = Entry(f"org:{slug(row['name'])}", row["kind"], row["country"] or None, row["name"])
+            for form in [row["name"], *_split(row["aliases"])]:
+                self._add(form, entry)
+        for row in _rows("news_outlets.csv"):
+            entry = Entry(f"outlet:{slug(row['name'])}", "outlet", row.get("country") or None, row["name"])
+            for form in [row["name"], *_split(row["aliases"])]:
+                self._add(form, entry)
+
+    def lookup(self, words: tuple[str, ...]) -> Entry | None:
+        return self.index.get(words)
+
+
+def slug(text: str) -> str:
+    return "-".join(fold_key(text).split()) or "x"
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    return Gazetteer()
+
+
+@lru_cache(maxsize=1)
+def vn_name_parts() -> tuple[frozenset[str], frozenset[str]]:
+    """(surnames, all name syllables), accent-folded and capitalised."""
+    surnames, syllables = set(), set()
+    for row in _rows("vn_name_parts.csv"):
+        part = fold(row["part"]).capitalize()
+        syllables.add(part)
+        if row["role"] == "surname":
+            surnames.add(part)
+    return frozenset(surnames), frozenset(syllables)
+
+
+@lru_cache(maxsize=1)
+def titles() -> dict[tuple[str, ...], str]:
+    """Folded, lower-cased title token tuples -> title category."""
+    out = {}
+    for row in _rows("titles.csv"):
+        for form in [row["title"], *_split(row.get("aliases"))]:
+            key = tuple(w.lower() for w in surface_key(form))
+            if key:
+                out[key] = row["category"]
+    return out
+
+
+@lru_cache(maxsize=1)
+def vn_bodies() -> list[dict]:
+    return _rows("vn_bodies.csv")
+
+
+@lru_cache(maxsize=1)
+def sector_keywords() -> dict[str, list[str]]:
+    """Sector -> folded lower-case keywords (both languages)."""
+    out: dict[str, list[str]] = {}
+    for row in _rows("sectors.csv"):
+        out.setdefault(row["sector"], []).append(fold(row["keyword"]).lower())
+    return out
+
+
+@lru_cache(maxsize=1)
+def reference_digest() -> str:
+    """sha256 over every reference and rule file: part of the extractor version."""
+    h = hashlib.sha256()
+    for path in sorted([*REFERENCE_DIR.glob("*"), *RULES_DIR.glob("*")]):
+        if path.is_file():
+            h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()

@@ -1,0 +1,226 @@
+"""Main-text segmentation of one article (codebook section 1).
+
+`segment(text)` finds what counts (title, lead, body, captions) and reads
+the page metadata (title, publication date, dateline, outlet). It never edits
+the text: the main text is a list of kept character ranges of the decoded
+text, so every later span still points into the original.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from pipeline.dates import parse_published
+from pipeline.gazetteer import rules
+from pipeline.text import fold
+
+_DATE_HEADER = re.compile(r"^\s*date\s+((?:19|20)\d\d-\d\d(?:-\d\d)?)\s*")
+_TIME = re.compile(r"\b\d{1,2}:\d\d\b")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_SENTENCE_PUNCT = tuple('.!?:;"”)…')
+
+
+@dataclass
+class Segmented:
+    kept: list[tuple[int, int]]  # main-text character ranges, in order
+    title: str | None = None
+    published: dt.date | None = None
+    published_precision: str | None = None
+    dateline: str | None = None
+    outlet: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def n_chars(self) -> int:
+        return sum(e - s for s, e in self.kept)
+
+
+@dataclass
+class _Line:
+    start: int
+    end: int
+    text: str
+    folded: str
+    keep: bool = True
+
+    @property
+    def stripped(self) -> str:
+        return self.folded.strip()
+
+
+def _lines(text: str) -> list[_Line]:
+    out, pos = [], 0
+    folded = fold(text)
+    for raw in text.split("\n"):
+        out.append(_Line(pos, pos + len(raw), raw, folded[pos:pos + len(raw)]))
+        pos += len(raw) + 1
+    return out
+
+
+def _compiled() -> dict:
+    r = rules("boilerplate")
+    return {
+        "footer": [m.lower() for m in r["footer_markers"]],
+        "noise": {m.lower() for m in r["noise_lines"]},
+        "credits": [re.compile(p, re.MULTILINE) for p in r["credit_patterns"]],
+        "datelines": [re.compile(p) for p in r["dateline_patterns"]],
+        "end": r["end_of_story"],
+        "trailing_min": r["trailing_headlines_min"],
+        "headline_max": r["headline_max_chars"],
+    }
+
+
+def _is_meta_line(line: str) -> bool:
+    """A short page-header line holding a date (`Oct 11, 2023 / 21:50`)."""
+    s = line.strip()
+    return 0 < len(s) <= 90 and bool(_YEAR.search(s) or _TIME.search(s)) and parse_published(s) is not None \
+        and not s.endswith(".")
+
+
+def _is_headline(s: str, max_chars: int) -> bool:
+    words = s.split()
+    return 3 <= len(words) and len(s) <= max_chars and not s.endswith(_SENTENCE_PUNCT) and not s.isupper()
+
+
+def segment(text: str) -> Segmented:
+    """Main-text ranges and page metadata of one decoded article."""
+    cfg = _compiled()
+    lines = _lines(text)
+    seg = Segmented(kept=[])
+    cut: list[tuple[int, int]] = []  # character ranges removed inside kept lines
+
+    # 1. the story ends at a footer marker or at VNA's "/."
+    for i, line in enumerate(lines):
+        low = line.stripped.lower()
+        if low and len(low) <= 40 and any(low.startswith(m.lower()) for m in cfg["footer"]):
+            for rest in lines[i:]:
+                rest.keep = False
+            break
+    for line in lines:
+        if not line.keep:
+            continue
+        pos = line.folded.find(cfg["end"])
+        if pos >= 0 and line.folded[pos + 2:pos + 3] in ("", " ", "\r", "\t"):
+            cut.append((line.start + pos + 2, line.end))
+            after = False
+            for other in lines:
+                if after:
+                    other.keep = False
+                after = after or other is line
+            break
+
+    # 2. header: "date YYYY-MM" prefix, dated meta lines, noise lines
+    for line in lines:
+        m = _DATE_HEADER.match(line.folded)
+        if m:
+            cut.append((line.start, line.start + m.end()))
+            if seg.published is None:
+                parsed = parse_published(m.group(1))
+                if parsed:
+                    seg.published, seg.published_precision = parsed
+    content = [ln for ln in lines if ln.keep and ln.stripped]
+    for line in content[:8] + content[-3:]:
+        body = line.folded
+        for a, b in cut:
+            if line.start <= a < line.end:
+                body = body[: a - line.start] + " " * (b - a) + body[b - line.start:]
+        if _is_meta_line(body):
+            if seg.published is None:
+                seg.published, seg.published_precision = parse_published(body.strip())
+            line.keep = False
+    for line in content:
+        if line.stripped.lower().rstrip(":") in cfg["noise"]:
+            line.keep = False
+
+    # 3. title: the first headline-shaped line before any paragraph; what precedes it is page furniture
+    content = [ln for ln in lines if ln.keep and ln.stripped]
+    for idx, line in enumerate(content[:6]):
+        body = text[line.start:line.end]
+        for a, b in cut:
+            if line.start <= a < line.end:
+                body = body[: a - line.start].rstrip()
+        s = body.strip()
+        if _is_headline(s, cfg["headline_max"]):
+            seg.title = s
+            for before in content[:idx]:
+                before.keep = False
+            break
+        if len(s) > cfg["headline_max"] and s.endswith(_SENTENCE_PUNCT):
+            break  # a paragraph came first: the page has no separate title
+
+    # 4. repeated title or lead: counted once
+    seen: list[str] = []
+    for line in lines:
+        if not line.keep or not line.stripped:
+            continue
+        s = line.stripped
+        if len(s) >= 25 and any(prev == s or (len(s) >= 30 and prev.startswith(s)) for prev in seen):
+            line.keep = False
+            continue
+        seen.append(s)
+
+    # 5. a trailing run of headline-shaped lines is a list of other stories
+    tail = [ln for ln in lines if ln.keep and ln.stripped]
+    run = []
+    for line in reversed(tail):
+        if _is_headline(line.stripped, cfg["headline_max"]) and not line.stripped.startswith(("*", "-")):
+            run.append(line)
+        else:
+            break
+    if len(run) >= cfg["trailing_min"] and len(run) < len(tail):
+        for line in run:
+            line.keep = False
+
+    # 6. credits, bylines and datelines inside kept lines
+    kept_lines = [ln for ln in lines if ln.keep and ln.stripped]
+    for line in kept_lines:
+        for pattern in cfg["credits"]:
+            for m in pattern.finditer(line.folded):
+                if m.end() > m.start():
+                    cut.append((line.start + m.start(), line.start + m.end()))
+    for line in kept_lines[:4]:
+        offset = 0
+        for a, b in cut:
+            if a == line.start:
+                offset = b - line.start
+        for pattern in cfg["datelines"]:
+            m = pattern.match(line.folded[offset:])
+            if m:
+                base = line.start + offset
+                groups = m.groupdict()
+                if groups.get("place"):
+                    seg.dateline = text[base + m.start("place"): base + m.end("place")].strip()
+                if groups.get("outlet"):
+                    seg.outlet = text[base + m.start("outlet"): base + m.end("outlet")].strip()
+                cut.append((base + m.start(), base + m.end()))
+                break
+        if seg.dateline or seg.outlet:
+            break
+
+    # 7. assemble the kept ranges
+    keep_mask = bytearray(len(text))
+    for line in lines:
+        if line.keep:
+            keep_mask[line.start:line.end] = b"\x01" * (line.end - line.start)
+    for a, b in cut:
+        keep_mask[a:b] = b"\x00" * (b - a)
+    ranges, start = [], None
+    for i, flag in enumerate(keep_mask):
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            ranges.append((start, i))
+            start = None
+    if start is not None:
+        ranges.append((start, len(text)))
+    seg.kept = [(s, e) for s, e in ranges if text[s:e].strip()]
+    return seg
+
+
+def main_text(text: str, kept: list[tuple[int, int]]) -> str:
+    """Same-length copy of `text` with everything outside `kept` blanked (newlines stay)."""
+    out = [c if c == "\n" else " " for c in text]
+    for s, e in kept:
+        out[s:e] = text[s:e]
+    return "".join(out)

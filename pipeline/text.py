@@ -1,0 +1,97 @@
+"""Text primitives shared by every stage: folding, tokens and sentences.
+
+Invariant: every function keeps offsets into the document's decoded text.
+`fold` maps each character to one character (accents off, đ -> d), so the
+folded text has the same length as the original and spans carry over as is;
+`tokens` splits glued scraper words (`ofBen`, `AffairsNguyen`) at case
+changes without inserting anything.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@lru_cache(maxsize=None)
+def _fold_char(char: str) -> str:
+    if char in "đĐ":
+        return "d" if char == "đ" else "D"
+    base = unicodedata.normalize("NFD", char)[0]
+    return base if len(base) == 1 else char
+
+
+def fold(text: str) -> str:
+    """Same-length copy of `text` without diacritics (`Hà Nội` -> `Ha Noi`)."""
+    if text.isascii():
+        return text
+    return "".join(_fold_char(c) for c in text)
+
+
+def fold_key(text: str) -> str:
+    """Comparison key: folded, case-free, punctuation-free, single spaces."""
+    text = fold(text).casefold().replace("’", "'")
+    return " ".join(re.findall(r"[^\W_]+", text))
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str  # folded surface
+    start: int
+    end: int
+
+    @property
+    def is_cap(self) -> bool:
+        return self.text[:1].isupper()
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[:1].isalpha()
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+(?:[.,/:-]\d+)*|[^\s\w]", re.UNICODE)
+# a lower-case run of 2+ letters glued to a capitalised word: `ofBen`, `AffairsNguyen`
+_GLUE = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])")
+_NO_SPLIT_PREFIXES = ("Mc", "Mac")
+
+
+def tokens(folded: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """Tokens of `folded[start:end]`, splitting glued words at case changes."""
+    out: list[Token] = []
+    for m in _WORD.finditer(folded, start, len(folded) if end is None else end):
+        word, s = m.group(), m.start()
+        cuts = [c.start() for c in _GLUE.finditer(word)] if len(word) > 4 and word[:1].isalpha() else []
+        cuts = [c for c in cuts if word[:c] not in _NO_SPLIT_PREFIXES]
+        prev = 0
+        for cut in cuts + [len(word)]:
+            out.append(Token(word[prev:cut], s + prev, s + cut))
+            prev = cut
+    return out
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“‘(]?[A-ZÀ-Ỹ0-9])|\n+|(?<=\./\.)")
+
+
+def sentences(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentence spans inside the kept `ranges` of `text` (stripped, non-empty)."""
+    out = []
+    for r_start, r_end in ranges:
+        pos = r_start
+        for m in _SENTENCE_END.finditer(text, r_start, r_end):
+            out.append((pos, m.start()))
+            pos = m.end()
+        out.append((pos, r_end))
+    spans = []
+    for s, e in out:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e - s >= 2:
+            spans.append((s, e))
+    return spans
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)

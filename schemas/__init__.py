@@ -1,0 +1,1 @@
+"""paradip's release schema: Pydantic models (`records`) and everything derived from them."""

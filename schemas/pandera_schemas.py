@@ -1,0 +1,90 @@
+"""Pandera schemas of the release tables, derived from the Pydantic models.
+
+`release_schemas(frames)` builds one `DataFrameSchema` per table with:
+column types and nullability, enum values, non-empty strings, primary-key
+uniqueness, foreign keys (named `fk_<column>`), required child rows
+(`has_<child>`), and spans that stay inside their document. Foreign keys need
+the other tables, so the schemas are built against a set of frames.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pandera.pandas as pa
+
+from schemas.derive import ColumnSpec, columns
+from schemas.records import MODELS_BY_TABLE, SPAN_TABLES, TABLE_MODELS, Record
+
+
+def _is_date(value) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def _column_checks(col: ColumnSpec) -> list[pa.Check]:
+    checks: list[pa.Check] = []
+    if col.base is str:
+        checks.append(pa.Check(lambda s: s.map(lambda v: isinstance(v, str) and v.strip() != ""),
+                               element_wise=False, name="non_empty_string"))
+        if col.enum_values:
+            checks.append(pa.Check.isin(list(col.enum_values), name="enum"))
+    elif col.base is dt.date:
+        checks.append(pa.Check(lambda s: s.map(_is_date), name="is_date"))
+    elif col.base is list:
+        allowed = set(col.enum_values or ())
+        checks.append(pa.Check(
+            lambda s: s.map(lambda v: v is not None and all(isinstance(x, str) and x and (not allowed or x in allowed)
+                                                           for x in v)),
+            name="list_of_allowed_strings" if allowed else "list_of_strings"))
+    return checks
+
+
+def _dtype(col: ColumnSpec):
+    return "int64" if col.base is int else None
+
+
+def _key_set(frame: pd.DataFrame, column: str) -> set:
+    return set(frame[column].dropna().tolist()) if column in frame else set()
+
+
+def table_schema(model: type[Record], frames: dict[str, pd.DataFrame]) -> pa.DataFrameSchema:
+    """The Pandera schema of one table, checked against the other `frames`."""
+    spec = model.table
+    cols: dict[str, pa.Column] = {}
+    for col in columns(model):
+        checks = _column_checks(col)
+        for fk in spec.foreign_keys:
+            if fk.columns == (col.name,) and fk.ref_table in frames:
+                ids = _key_set(frames[fk.ref_table], fk.ref_columns[0])
+                checks.append(pa.Check(lambda s, ids=ids: s.isin(ids), ignore_na=True, name=f"fk_{col.name}",
+                                       error=f"{col.name} must be a {fk.ref_table}.{fk.ref_columns[0]}"))
+        for child, child_column in spec.required_children:
+            if col.name == spec.primary_key[0] and child in frames:
+                have = _key_set(frames[child], child_column)
+                checks.append(pa.Check(lambda s, have=have: s.isin(have), name=f"has_{child}",
+                                       error=f"every {spec.name} row needs a row in {child}"))
+        if spec.name in SPAN_TABLES and col.name == "char_end" and "documents" in frames:
+            docs = frames["documents"]
+            lengths = dict(zip(docs["doc_id"], docs["text_length"]))
+            doc_ids = frames[spec.name]["doc_id"] if spec.name in frames else pd.Series(dtype=object)
+            checks.append(pa.Check(
+                lambda s, lengths=lengths, doc_ids=doc_ids: s <= doc_ids.loc[s.index].map(lengths).fillna(-1),
+                name="span_inside_document", error="char_end must not pass the end of its document"))
+        cols[col.name] = pa.Column(_dtype(col), nullable=col.nullable, checks=checks, coerce=False)
+    frame_checks = []
+    if spec.name == "events":
+        frame_checks.append(pa.Check(
+            lambda df: df["date_end"].isna() | df["date_start"].isna() | (df["date_start"] <= df["date_end"]),
+            name="date_start_not_after_date_end"))
+    if any(c.name in ("char_start", "char_end") for c in columns(model)):
+        frame_checks.append(pa.Check(lambda df: df["char_start"] < df["char_end"], name="span_not_empty"))
+    return pa.DataFrameSchema(cols, checks=frame_checks, unique=list(spec.primary_key), strict=True,
+                              ordered=True, name=spec.name, report_duplicates="all")
+
+
+def release_schemas(frames: dict[str, pd.DataFrame]) -> dict[str, pa.DataFrameSchema]:
+    """One schema per table present in `frames`."""
+    return {m.table.name: table_schema(m, frames) for m in TABLE_MODELS if m.table.name in frames}
+
+
+__all__ = ["release_schemas", "table_schema", "MODELS_BY_TABLE"]
