@@ -65,7 +65,9 @@ def arrow_schema(model: type[Record]) -> pa.Schema:
     return pa.schema([pa.field(c.name, _ARROW_TYPES[c.base], nullable=c.nullable) for c in columns(model)])
 
 
-_FRICTIONLESS_TYPES = {str: "string", int: "integer", dt.date: "date", list: "array"}
+# Frictionless reads Parquet through pandas, which hands list cells over as numpy arrays
+# that its `array` type rejects: list columns are declared `any` and described.
+_FRICTIONLESS_TYPES = {str: "string", int: "integer", dt.date: "date", list: "any"}
 
 
 def frictionless_schema(model: type[Record]) -> dict:
@@ -76,6 +78,8 @@ def frictionless_schema(model: type[Record]) -> dict:
         field: dict = {"name": c.name, "type": _FRICTIONLESS_TYPES[c.base]}
         if c.description:
             field["description"] = c.description
+        if c.base is list:
+            field["description"] = "list of strings" + (f" from {list(c.enum_values)}" if c.enum_values else "")
         constraints: dict = {}
         if not c.nullable and c.base is not list:
             constraints["required"] = True

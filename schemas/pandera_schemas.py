@@ -56,20 +56,18 @@ def table_schema(model: type[Record], frames: dict[str, pd.DataFrame]) -> pa.Dat
         for fk in spec.foreign_keys:
             if fk.columns == (col.name,) and fk.ref_table in frames:
                 ids = _key_set(frames[fk.ref_table], fk.ref_columns[0])
-                checks.append(pa.Check(lambda s, ids=ids: s.isin(ids), ignore_na=True, name=f"fk_{col.name}",
-                                       error=f"{col.name} must be a {fk.ref_table}.{fk.ref_columns[0]}"))
+                checks.append(pa.Check(lambda s, ids=ids: s.isin(ids), ignore_na=True, name=f"fk_{col.name}"))
         for child, child_column in spec.required_children:
             if col.name == spec.primary_key[0] and child in frames:
                 have = _key_set(frames[child], child_column)
-                checks.append(pa.Check(lambda s, have=have: s.isin(have), name=f"has_{child}",
-                                       error=f"every {spec.name} row needs a row in {child}"))
+                checks.append(pa.Check(lambda s, have=have: s.isin(have), name=f"has_{child}"))
         if spec.name in SPAN_TABLES and col.name == "char_end" and "documents" in frames:
             docs = frames["documents"]
             lengths = dict(zip(docs["doc_id"], docs["text_length"]))
             doc_ids = frames[spec.name]["doc_id"] if spec.name in frames else pd.Series(dtype=object)
             checks.append(pa.Check(
                 lambda s, lengths=lengths, doc_ids=doc_ids: s <= doc_ids.loc[s.index].map(lengths).fillna(-1),
-                name="span_inside_document", error="char_end must not pass the end of its document"))
+                name="span_inside_document"))
         cols[col.name] = pa.Column(_dtype(col), nullable=col.nullable, checks=checks, coerce=False)
     frame_checks = []
     if spec.name == "events":

@@ -1,0 +1,135 @@
+"""Rule families on examples written for these tests (not the seeds), both languages."""
+from __future__ import annotations
+
+import datetime as dt
+
+from pipeline.actors import find_actors
+from pipeline.dates import find_dates
+from pipeline.events import find_agreements, find_events
+from pipeline.ingest import Rejected, decode, detect_language, ingest_bytes
+from pipeline.params import Params
+from pipeline.segment import main_text, segment
+from pipeline.text import fold, tokens
+
+import pytest
+
+
+def test_fold_keeps_length_and_removes_accents():
+    text = "Đoàn đại biểu Thừa Thiên Huế"
+    assert fold(text) == "Doan dai bieu Thua Thien Hue"
+    assert len(fold(text)) == len(text)
+
+
+def test_tokens_split_glued_scraper_words():
+    words = [t.text for t in tokens("Minister of Foreign AffairsTran Van Nam met theEuropean Union ofDa Nang")]
+    assert words[:6] == ["Minister", "of", "Foreign", "Affairs", "Tran", "Van"]
+    assert "European" in words and "Da" in words
+
+
+@pytest.mark.parametrize("text,ref,start,end,precision", [
+    ("from May 3 to 9", dt.date(2024, 6, 1), dt.date(2024, 5, 3), dt.date(2024, 5, 9), "day"),
+    ("tu ngay 28/12 den ngay 2/1", dt.date(2024, 12, 1), dt.date(2024, 12, 28), dt.date(2025, 1, 2), "day"),
+    ("ngay 5/7", dt.date(2022, 7, 20), dt.date(2022, 7, 5), None, "day"),
+    ("in September 2019", None, dt.date(2019, 9, 1), None, "month"),
+    ("thang 10/2021", None, dt.date(2021, 10, 1), None, "month"),
+])
+def test_dates_are_parsed_day_first_in_vietnamese(text, ref, start, end, precision):
+    (expr,) = find_dates(text, reference=ref)
+    assert (expr.start, expr.end, expr.precision) == (start, end, precision)
+
+
+def test_missing_year_without_publication_date_stays_null():
+    (expr,) = find_dates("on November 3", reference=None)
+    assert expr.start is None and expr.text == "November 3"
+
+
+def test_december_in_a_january_article_is_last_year():
+    (expr,) = find_dates("on December 30", reference=dt.date(2024, 1, 4))
+    assert expr.start == dt.date(2023, 12, 30)
+
+
+def test_decoder_handles_legacy_encodings_and_rejects_binary():
+    assert decode("Hội nghị".encode("utf-8-sig"))[0] == "Hội nghị"
+    assert decode("Hội nghị".encode("utf-16"))[0] == "Hội nghị"
+    with pytest.raises(Rejected) as info:
+        decode(b"abc\x00def")
+    assert info.value.reason == "binary"
+
+
+def test_language_detection():
+    assert detect_language("Đoàn công tác của tỉnh đã đến thăm và làm việc với chính quyền thành phố.") == "vi"
+    assert detect_language("The delegation of the province visited the city and held talks with its leaders.") == "en"
+    assert detect_language("Der Bürgermeister besuchte die Stadt und sprach mit den Vertretern.") is None
+
+
+PAGE = """Home
+Log in
+Da Nang boosts ties with Busan
+
+Nov 02, 2022 / 10:15
+
+Da Nang (VNA) – Chairman of the Da Nang People's Committee Le Trung Chinh received Mayor of Busan Park Heong-joon on November 1. (Photo: VNA)
+The two sides signed a memorandum of understanding on cooperation between Da Nang and Busan./.
+Hanoi pledges support for farmers
+Trending
+Some other story about Hue
+"""
+
+
+def test_segment_removes_page_noise_and_reads_metadata():
+    seg = segment(PAGE)
+    main = main_text(PAGE, seg.kept)
+    assert seg.title == "Da Nang boosts ties with Busan"
+    assert seg.published == dt.date(2022, 11, 2) and seg.published_precision == "day"
+    assert seg.dateline == "Da Nang" and seg.outlet == "VNA"
+    assert "Log in" not in main and "Photo" not in main and "Hue" not in main and "farmers" not in main
+    assert "Le Trung Chinh received" in main
+
+
+def test_actors_events_and_agreements_in_english():
+    seg = segment(PAGE)
+    main = main_text(PAGE, seg.kept)
+    found = find_actors(PAGE, main)
+    names = {m.text for m in found.mentions}
+    assert {"Da Nang", "Le Trung Chinh", "Busan", "Park Heong-joon"} <= names
+    kinds = {a.key: a.kind for a in found.actors.values()}
+    assert kinds["vnloc:da-nang"] == "locality"
+    assert any(k.startswith("gov:peoples-committee:vnloc:da-nang") for k in kinds)
+    events = find_events(PAGE, main, seg.kept, found, seg.published)
+    types = {e.event_type for e in events}
+    assert {"meeting", "signing"} <= types
+    meeting = next(e for e in events if e.event_type == "meeting")
+    assert meeting.date.start == dt.date(2022, 11, 1)
+    agreements = find_agreements(PAGE, main, seg.kept, found, seg.published)
+    assert [(a.agreement_type, a.status) for a in agreements] == [("mou", "signed")]
+    assert set(agreements[0].parties) == {"vnloc:da-nang", "loc:busan"} or len(agreements[0].parties) >= 2
+
+
+VI_PAGE = """Lãnh đạo tỉnh Quảng Nam tiếp Đại sứ Nhật Bản
+
+Ngày 12/5, Chủ tịch UBND tỉnh Quảng Nam Lê Văn Dũng đã tiếp Đại sứ Nhật Bản tại Việt Nam Ito Naoki. Hai bên kỷ niệm 50 năm thiết lập quan hệ ngoại giao (1973-2023) giữa Việt Nam và Nhật Bản.
+"""
+
+
+def test_actors_events_and_agreements_in_vietnamese():
+    seg = segment(VI_PAGE)
+    main = main_text(VI_PAGE, seg.kept)
+    found = find_actors(VI_PAGE, main)
+    keys = set(found.actors)
+    assert {"vnloc:quang-nam", "country:JP", "country:VN"} <= keys
+    assert "person:le van dung" in keys
+    events = find_events(VI_PAGE, main, seg.kept, found, dt.date(2023, 5, 13))
+    assert events and events[0].event_type == "meeting" and events[0].date.start == dt.date(2023, 5, 12)
+    agreements = find_agreements(VI_PAGE, main, seg.kept, found, dt.date(2023, 5, 13))
+    rel = next(a for a in agreements if a.agreement_type == "diplomatic_relations")
+    assert rel.status == "in_force" and rel.date_signed == (dt.date(1973, 1, 1), "year")
+    assert set(rel.parties) == {"country:VN", "country:JP"}
+
+
+def test_ingest_rejects_short_and_foreign_text():
+    with pytest.raises(Rejected) as info:
+        ingest_bytes(b"   \n\t ", "x.txt", Params())
+    assert info.value.reason == "empty"
+    with pytest.raises(Rejected) as info:
+        ingest_bytes(("Der Bürgermeister besuchte die Stadt. " * 20).encode(), "x.txt", Params())
+    assert info.value.reason == "unsupported_language"
