@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from pipeline.gazetteer import Entry, gazetteer, rules, slug, titles, vn_bodies, vn_name_parts
+from pipeline.gazetteer import Entry, accented_surnames, gazetteer, rules, slug, titles, vn_bodies, vn_name_parts
 from pipeline.text import Token, fold, fold_key, tokens
 
 
@@ -117,7 +117,7 @@ def _gazetteer_pass(d: _Doc) -> None:
         for length in range(min(gaz.max_len, n - i), 0, -1):
             words = tuple(x.text for x in toks[i:i + length])
             entry = gaz.lookup(words)
-            if entry and all(d.adjacent(k, k + 1) or toks[k + 1].text in "-" or toks[k].text in "-"
+            if entry and gaz.accents_fit(words, d.text[toks[i].start:toks[i + length - 1].end]) and all(d.adjacent(k, k + 1) or toks[k + 1].text in "-" or toks[k].text in "-"
                              for k in range(i, i + length - 1)):
                 hit = (length, entry)
                 break
@@ -160,7 +160,7 @@ def _body_forms() -> list[tuple[tuple[str, ...], dict, str]]:
             for col in cols:
                 for form in (row.get(col) or "").split("|"):
                     words = tuple(t.text.lower() for t in tokens(fold(form.strip())) if t.text not in ".’'")
-                    if words:
+                    if words and words[-1] != "of" and len("".join(words)) > 2 and words != ("uy", "ban"):
                         forms.append((words, row, lang))
     forms.sort(key=lambda f: -len(f[0]))
     return forms
@@ -271,6 +271,8 @@ def _org_pass(d: _Doc) -> None:
     heads = {h: kind for kind, hs in cfg["org_heads"].items() for h in hs}
     connectors = set(cfg["org_connectors"])
     not_org = set(cfg["not_org_heads"])
+    name_words = set(cfg["org_name_words"])
+    generic = {fold_key(x) for x in cfg["generic_names"]}
     title_words = {w[0] for w in titles() if len(w) == 1}
     toks, n = d.toks, len(d.toks)
     for h in range(n):
@@ -290,9 +292,11 @@ def _org_pass(d: _Doc) -> None:
             j = e + 1
             if toks[j].text == "the" and j + 1 < n:
                 j += 1
-            if _cap_word(toks[j]) and toks[j].text.lower() not in title_words and toks[j].text not in not_org:
+            if _cap_word(toks[j]) and toks[j].text.lower() not in title_words and toks[j].text not in not_org \
+                    and not _looks_like_person_start(d, j):
                 e = j + 1
                 while e < n and _cap_word(toks[e]) and d.adjacent(e - 1, e) and toks[e].text not in heads \
+                        and (toks[e].text in name_words or (d.claimed[e] is not None and d.claimed[e].kind != "person")) \
                         and toks[e].text.lower() not in title_words and not _looks_like_person_start(d, e):
                     e += 1
             else:
@@ -300,6 +304,11 @@ def _org_pass(d: _Doc) -> None:
         if any(toks[k].text in not_org for k in range(s, e)):
             continue
         if e - s < 2 and toks[s].text in heads:
+            continue
+        if s == h and (e == h + 1 or toks[h + 1].text not in ("of", "for", "de", "du", "des")) and \
+                not (h > 0 and _cap_word(toks[h - 1])):
+            continue  # "the Center in Hanoi": a generic reference with a place, not a name
+        if fold_key(d.span_text(s, e)) in generic:
             continue
         if not d.free(s, e) and any(c is not None and c.kind in ("government", "organization", "person")
                                     for c in d.claimed[s:e]):
@@ -415,8 +424,17 @@ def _en_embassy_pass(d: _Doc) -> None:
 # --------------------------------------------------------------- persons
 
 def _looks_like_person_start(d: _Doc, i: int) -> bool:
-    surnames, _ = vn_name_parts()
-    return d.toks[i].text in surnames and i + 1 < len(d.toks) and _cap_word(d.toks[i + 1]) and d.adjacent(i, i + 1)
+    return _vn_name_at(d, i) and d.adjacent(i, i + 1)
+
+
+def _vn_name_at(d: _Doc, i: int) -> bool:
+    """A Vietnamese surname (with its own accents, if any) followed by a name syllable."""
+    surnames, syllables = vn_name_parts()
+    t = d.toks[i]
+    if t.text not in surnames or i + 1 >= len(d.toks) or d.toks[i + 1].text not in syllables:
+        return False
+    original = d.text[t.start:t.end]
+    return original.isascii() or original.lower() in accented_surnames()
 
 
 def _name_run(d: _Doc, i: int, max_len: int = 4) -> int:
@@ -435,6 +453,11 @@ def _name_run(d: _Doc, i: int, max_len: int = 4) -> int:
             break
         e += 1
     return e
+
+
+def _title_starting_at(d: _Doc, i: int) -> bool:
+    table = titles()
+    return any(tuple(t.text.lower() for t in d.toks[i:i + length]) in table for length in range(2, 6))
 
 
 def _title_ending_before(d: _Doc, i: int) -> int | None:
@@ -461,11 +484,16 @@ def _person_pass(d: _Doc) -> None:
             i += 1
             continue
         e = _name_run(d, i)
+        for k in ([] if _vn_name_at(d, i) else range(i + 1, e - 1)):
+            if _vn_name_at(d, k):
+                e = k  # "Foreign Affairs Nguyen Minh Vu": the name starts at its surname
+                break
         words = [x.text for x in toks[i:e] if x.text != "-"]
         if len(words) < 2:
             i = max(e, i + 1)
             continue
-        vn_shape = words[0] in surnames and all(w in syllables or w in surnames for w in words[1:])
+        vn_shape = _vn_name_at(d, i) and all(w in syllables or w in surnames for w in words[1:]) \
+            and not _title_starting_at(d, i)
         prev = i - 1
         while prev >= 0 and toks[prev].text in (",", "."):
             prev -= 1

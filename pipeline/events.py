@@ -63,6 +63,7 @@ def _cues() -> dict:
         "agreements": {k: comp(v) for k, v in r["agreement_cues"].items()},
         "status": {k: comp(v) for k, v in r["agreement_status"].items()},
         "anniversary": comp(r["anniversary"]),
+        "anaphora": comp(r["anaphora"]),
     }
 
 
@@ -103,35 +104,63 @@ def _kind(doc_actors: DocActors, key: str) -> str:
     return doc_actors.actors[key].kind
 
 
-def _event_type(clause: str) -> tuple[str, re.Match] | None:
+def _event_type(clause: str, precise_date: bool) -> tuple[str, re.Match] | None:
+    """The highest-priority trigger of a clause that is not a proposal, wish or anniversary."""
     cues = _cues()
-    best = None
     for etype in cues["priority"]:
         for pattern in cues["events"][etype]:
-            m = pattern.search(clause)
-            if m:
-                best = (etype, m)
-                break
-        if best:
-            break
-    return best
+            for m in pattern.finditer(clause):
+                if not _is_modal(clause, m.start()) or precise_date:
+                    return etype, m
+    return None
+
+
+_PRECISION_RANK = {"day": 0, "month": 1, "year": 2, None: 3}
+
+
+def _best_date(dates: list[DateExpr]) -> DateExpr | None:
+    """The most precise date: a day range, then a day, a month, a year."""
+    if not dates:
+        return None
+    return min(dates, key=lambda d: (d.start is None, d.end is None, _PRECISION_RANK[d.precision], d.char_start))
 
 
 def _is_modal(clause: str, upto: int) -> bool:
-    return any(p.search(clause, 0, upto + 1) for p in _cues()["modal"])
+    """A proposal, wish or invitation governs the trigger (cue shortly before it, or it is the trigger)."""
+    window_start = max(0, upto - 70)
+    return any(p.search(clause, window_start, upto + 12) for p in _cues()["modal"])
 
 
-def _event_name(text: str, folded: str, s: int, e: int) -> str | None:
+def _event_names(text: str, folded: str, s: int, e: int) -> list[str]:
+    """Every named event of a clause: quoted programme names and capitalised event names."""
+    names: list[str] = []
+    taken: list[tuple[int, int]] = []
     for pattern in (_QUOTED_EVENT, _NAMED_EVENT, _VI_NAMED):
-        m = pattern.search(folded, s, e)
-        if m:
+        for m in pattern.finditer(folded, s, e):
+            if any(m.start() < b and a < m.end() for a, b in taken):
+                continue
             if pattern is _QUOTED_EVENT:
-                return text[m.start(1):m.end(1)].strip()
-            name = text[m.start():m.end()].strip(" ,")
-            name = re.sub(r"^(?:the|The)\s+", "", name)
+                name = text[m.start(1):m.end(1)].strip()
+            else:
+                name = re.sub(r"^(?:the|The)\s+", "", text[m.start():m.end()].strip(" ,"))
             if len(name.split()) >= 2:
-                return name
-    return None
+                names.append(name)
+                taken.append(m.span())
+    return names
+
+
+def _type_of_named(name: str | None, default: str) -> str:
+    """A named event's own head word decides its type (`... Festival` is cultural, `... Fair` a fair)."""
+    if not name:
+        return default
+    head = fold(name).lower()
+    if re.search(r"\b(?:festival|le hoi)\b", head) or default == "cultural_exchange":
+        return "cultural_exchange"
+    if re.search(r"\b(?:fair|expo|exhibition|hoi cho|trien lam)\b", head):
+        return "fair"
+    if re.search(r"\b(?:conference|forum|summit|seminar|hoi nghi|dien dan)\b", head):
+        return "fair" if re.search(r"investment promotion|xuc tien dau tu", head) else "conference"
+    return default
 
 
 def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: DocActors,
@@ -141,32 +170,40 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
     for s_start, s_end in sentences(main, kept):
         sentence_dates = find_dates(folded, s_start, s_end, published)
         sentence_people = [k for k in _mentions_in(doc_actors, s_start, s_end) if _kind(doc_actors, k) == "person"]
+        if s_start == kept[0][0] and not folded[s_start:s_end].rstrip().endswith((".", "!", "?", "\"", "”")):
+            continue  # the headline restates the lead
         for c_start, c_end in _clauses(folded, s_start, s_end):
             clause = folded[c_start:c_end]
-            found = _event_type(clause)
+            clause_dates = find_dates(folded, c_start, c_end, published)
+            precise = any(d.precision == "day" and d.start for d in clause_dates)
+            found = _event_type(clause, precise)
             if not found:
                 continue
             etype, m = found
-            clause_dates = find_dates(folded, c_start, c_end, published)
-            if _is_modal(clause, m.start()) and not clause_dates:
-                continue
             keys = _mentions_in(doc_actors, c_start, c_end)
             for k in sentence_people:
                 if k not in keys:
                     keys.append(k)
             if not keys:
                 continue
-            date = (clause_dates or sentence_dates or [None])[0]
-            role = "participant"
-            participants = {k: role for k in keys}
+            date = _best_date(clause_dates) or _best_date(sentence_dates)
+            anaphoric = any(p.search(clause) for p in _cues()["anaphora"])
+            participants = {k: "participant" for k in keys}
             reception = etype == "meeting" and re.search(r"\b(?:received|receives|reception|hosted|welcomed|tiep|don)\b",
                                                          clause, re.IGNORECASE)
-            events.append(LocalEvent(
-                event_type=etype, start=c_start, end=c_end, sentence=(s_start, s_end),
-                participants=participants, name=_event_name(text, folded, c_start, c_end)
-                if etype in ("conference", "fair", "cultural_exchange", "meeting") else None,
-                date=date, sectors=_sectors(clause.lower()),
-                cameo_code=CAMEO_RECEPTION if reception else CAMEO_BY_EVENT_TYPE[etype]))
+            names = _event_names(text, folded, c_start, c_end) if etype in ("conference", "fair", "cultural_exchange") \
+                else []
+            previous = next((ev for ev in reversed(events) if ev.event_type == etype), None)
+            if anaphoric and previous is not None and not names:
+                for k in keys:
+                    previous.participants.setdefault(k, "participant")
+                previous.extra_spans.append((c_start, c_end, (s_start, s_end)))
+                continue
+            for name in names or [None]:
+                events.append(LocalEvent(
+                    event_type=_type_of_named(name, etype), start=c_start, end=c_end, sentence=(s_start, s_end),
+                    participants=dict(participants), name=name, date=date, sectors=_sectors(clause.lower()),
+                    cameo_code=CAMEO_RECEPTION if reception else CAMEO_BY_EVENT_TYPE[_type_of_named(name, etype)]))
     events = _merge_within(events, doc_actors)
     _link_to_trip(events, doc_actors)
     return events
@@ -182,7 +219,9 @@ def _merge_within(events: list[LocalEvent], doc_actors: DocActors) -> list[Local
     out: list[LocalEvent] = []
     for ev in events:
         target = None
-        for prev in out:
+        if not _salient(ev, doc_actors) and not ev.name:
+            target = next((p for p in reversed(out) if p.event_type == ev.event_type), None)
+        for prev in ([] if target else out):
             if prev.event_type != ev.event_type:
                 continue
             if ev.date and prev.date and ev.date.start and prev.date.start and ev.date.start != prev.date.start:

@@ -48,7 +48,7 @@ def extract_document(doc: IngestedDocument) -> dict:
         "roles": [dataclasses.asdict(r) for r in found.roles],
         "events": [
             {"event_type": ev.event_type, "name": ev.name, "date": _date_json(ev.date),
-             "participants": ev.participants, "parent": ev.parent, "agreement": ev.agreement,
+             "participants": dict(sorted(ev.participants.items())), "parent": ev.parent, "agreement": ev.agreement,
              "sectors": ev.sectors, "cameo_code": ev.cameo_code,
              "sources": [(ev.start, ev.end, doc.text[ev.sentence[0]:ev.sentence[1]])]
              + [(s, e, doc.text[sent[0]:sent[1]]) for s, e, sent in ev.extra_spans]}

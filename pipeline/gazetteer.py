@@ -8,6 +8,8 @@ so `Hà Nội`, `Ha Noi` and `HA NOI`-free `Hanoi` forms all hit the same entry.
 from __future__ import annotations
 
 import csv
+import re
+import unicodedata
 import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -62,11 +64,15 @@ class Gazetteer:
         self.max_len = 1
         self.first_tokens: set[str] = set()
         self.entries: dict[str, Entry] = {}
+        self.accented: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
         self._load()
 
     def _add(self, surface: str, entry: Entry, overwrite: bool = False) -> None:
         key = surface_key(surface)
-        if not key or (key in self.index and not overwrite):
+        if not key:
+            return
+        self.accented.setdefault(key, set()).add(accent_words(surface))
+        if key in self.index and not overwrite:
             return
         self.index[key] = entry
         self.entries.setdefault(entry.key, entry)
@@ -99,6 +105,17 @@ class Gazetteer:
     def lookup(self, words: tuple[str, ...]) -> Entry | None:
         return self.index.get(words)
 
+    def accents_fit(self, words: tuple[str, ...], original: str) -> bool:
+        """An accented surface must carry the accents of a known form (`Bí` is not `Bỉ`);
+        an unaccented one fits any form."""
+        if original.isascii():
+            return True
+        return accent_words(original) in self.accented.get(words, set())
+
+
+def accent_words(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"[^\W\d_]+", unicodedata.normalize("NFC", text).lower()))
+
 
 def slug(text: str) -> str:
     return "-".join(fold_key(text).split()) or "x"
@@ -119,6 +136,13 @@ def vn_name_parts() -> tuple[frozenset[str], frozenset[str]]:
         if row["role"] == "surname":
             surnames.add(part)
     return frozenset(surnames), frozenset(syllables)
+
+
+@lru_cache(maxsize=1)
+def accented_surnames() -> frozenset[str]:
+    """Surnames as written with accents, lower-cased (`nguyễn`, `đỗ`)."""
+    return frozenset(unicodedata.normalize("NFC", r["part"]).lower() for r in _rows("vn_name_parts.csv")
+                     if r["role"] == "surname")
 
 
 @lru_cache(maxsize=1)

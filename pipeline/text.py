@@ -61,7 +61,7 @@ def tokens(folded: str, start: int = 0, end: int | None = None) -> list[Token]:
     out: list[Token] = []
     for m in _WORD.finditer(folded, start, len(folded) if end is None else end):
         word, s = m.group(), m.start()
-        cuts = [c.start() for c in _GLUE.finditer(word)] if len(word) > 4 and word[:1].isalpha() else []
+        cuts = [c.start() for c in _GLUE.finditer(word)] if len(word) > 3 and word[:1].isalpha() else []
         cuts = [c for c in cuts if word[:c] not in _NO_SPLIT_PREFIXES]
         prev = 0
         for cut in cuts + [len(word)]:
