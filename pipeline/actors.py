@@ -636,8 +636,4 @@ def find_actors(text: str, main: str) -> DocActors:
     return DocActors(actors, mentions, _roles(d), home)
 
 
-def token_claims(text: str, main: str) -> _Doc:  # for events/agreements that need token views
-    return _Doc(text, main)
-
-
 __all__ = ["find_actors", "DocActors", "LocalActor", "MentionSpan", "RoleSpan", "Entry"]

@@ -19,7 +19,7 @@ from pathlib import Path
 from pipeline.gazetteer import gazetteer, vn_bodies
 from pipeline.ids import make_id
 from pipeline.ingest import IngestedDocument
-from pipeline.text import fold, fold_key
+from pipeline.text import fold
 from schemas.records import MODELS_BY_TABLE, QuarantineEntry
 
 Tables = dict[str, list[dict]]
@@ -74,7 +74,6 @@ def _dedupe(rows: list[dict], table: str) -> list[dict]:
 
 
 def resolve(docs: list[IngestedDocument], extractions: list[dict], quarantine: list[QuarantineEntry]) -> Tables:
-    by_doc = {d.document.doc_id: d for d in docs}
     # ---- actors
     merged: dict[str, dict] = {}
     for ex in extractions:
@@ -115,7 +114,6 @@ def resolve(docs: list[IngestedDocument], extractions: list[dict], quarantine: l
         "agreement_parties": parties, "agreement_sources": agreement_sources,
         "quarantine": [q.model_dump() for q in quarantine],
     }
-    del by_doc
     return {name: _sorted(_dedupe(rows, name), name) for name, rows in tables.items()}
 
 
@@ -265,5 +263,3 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
-
-__all__ = ["resolve", "fold_key"]
