@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipeline.gazetteer import Entry, accented_surnames, gazetteer, rules, slug, titles, vn_bodies, vn_name_parts
 from pipeline.text import Token, fold, fold_key, tokens
@@ -152,6 +153,7 @@ def _locality_ending_at(d: _Doc, j: int) -> _Claim | None:
 
 # --------------------------------------------------------------- state bodies
 
+@lru_cache(maxsize=1)
 def _body_forms() -> list[tuple[tuple[str, ...], dict, str]]:
     """(lower-cased folded head tokens, body row, language), longest first."""
     forms = []
@@ -166,13 +168,22 @@ def _body_forms() -> list[tuple[tuple[str, ...], dict, str]]:
     return forms
 
 
+@lru_cache(maxsize=1)
+def _body_forms_by_first_word() -> dict[str, list[tuple[tuple[str, ...], dict, str]]]:
+    """The body forms grouped by first word, each group longest first."""
+    grouped: dict[str, list] = {}
+    for form in _body_forms():
+        grouped.setdefault(form[0][0], []).append(form)
+    return grouped
+
+
 def _words_lower(d: _Doc, i: int, length: int) -> tuple[str, ...]:
     return tuple(t.text.lower() for t in d.toks[i:i + length] if t.text not in "’'")
 
 
 def _body_pass(d: _Doc, home_key: str | None) -> None:
     cfg = rules("actors")
-    forms = _body_forms()
+    forms_by_first = _body_forms_by_first_word()
     vi_levels = {fold_key(x) for x in cfg["vi_levels"]}
     en_levels = {x.lower() for x in cfg["en_levels"]}
     title_only = {tuple(fold_key(x).split()) for x in cfg["title_only_bodies"]}
@@ -183,7 +194,8 @@ def _body_pass(d: _Doc, home_key: str | None) -> None:
             i += 1
             continue
         match = None
-        for words, row, lang in forms:
+        first = toks[i].text.lower()
+        for words, row, lang in forms_by_first.get(first, ()):
             span = _span_of_words(d, i, words)
             if span:
                 match = (span, row, lang)

@@ -84,11 +84,28 @@ def _clauses(folded: str, s: int, e: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out if b - a > 3]
 
 
-def _sectors(folded_lower: str) -> list[str]:
-    found = []
+@lru_cache(maxsize=1)
+def _sector_ngrams() -> tuple[dict[tuple[str, ...], set[str]], int]:
+    """Keyword word-tuple -> sectors, and the longest keyword's word count."""
+    by_words: dict[tuple[str, ...], set[str]] = {}
     for sector, words in sector_keywords().items():
-        if any(re.search(rf"\b{re.escape(w)}\b", folded_lower) for w in words):
-            found.append(sector)
+        for w in words:
+            by_words.setdefault(tuple(_WORD.findall(w)), set()).add(sector)
+    by_words.pop((), None)
+    return by_words, max(len(k) for k in by_words)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _sectors(folded_lower: str) -> list[str]:
+    """Sectors whose keywords occur as whole words (one pass over the text's words)."""
+    by_words, longest = _sector_ngrams()
+    words = _WORD.findall(folded_lower)
+    found: set[str] = set()
+    for i in range(len(words)):
+        for n in range(1, min(longest, len(words) - i) + 1):
+            found |= by_words.get(tuple(words[i:i + n]), set())
     return sorted(found)
 
 
