@@ -1,32 +1,152 @@
-"""The whole pipeline in one process: input folder -> published release.
+"""The whole pipeline in one run: input folder -> published release.
 
 Used by `paradip build` and the tests; runs the same functions as the DVC
-stages (ingest, extract, resolve, validate, publish) without intermediate files.
+stages (ingest, extract, resolve, validate, publish) without intermediate
+files. Articles stream through: the folder is read in name order, each new
+article's per-document work runs in batches on the chosen engine (or comes
+from the extraction cache), and outcomes are folded into the resolver in
+input order, so the release is the same whatever the engine, the number of
+jobs or the cache state. Memory holds one window of batches plus the corpus
+tables (columnar), never every article's text.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-from pipeline.extract import extract_document
-from pipeline.ingest import ingest_folder
+import pyarrow as pa
+
+from pipeline.cache import ExtractionCache, extractor_version
+from pipeline.engine import open_engine, process_one
+from pipeline.ingest import InputFile, scan_folder
 from pipeline.params import Params
 from pipeline.publish import publish
-from pipeline.resolve import Tables, resolve
+from pipeline.resolve import Resolver
+from schemas.records import QuarantineEntry
+
+#: Articles per task sent to a worker, and entries read ahead (the wave) whose tasks run together.
+BATCH_SIZE = 32
+WAVE_SIZE = 2048
+
+
+@dataclass
+class BuildStats:
+    """What a build did: `extracted` counts articles whose per-document work ran (cache misses)."""
+
+    entries: int = 0
+    extracted: int = 0
+    cache_hits: int = 0
+    quarantined: int = 0
+    extractor_version: str = ""
+
+    def summary(self) -> str:
+        return (f"{self.entries} entries: {self.extracted} extracted, {self.cache_hits} from cache, "
+                f"{self.quarantined} quarantined")
 
 
 @dataclass
 class BuildResult:
     release: Path
-    tables: Tables
+    arrow: dict[str, pa.Table]
+    stats: BuildStats = field(default_factory=BuildStats)
+
+    @cached_property
+    def tables(self) -> dict[str, list[dict]]:
+        """The release tables as lists of row dicts (for small releases and tests)."""
+        return {name: table.to_pylist() for name, table in self.arrow.items()}
 
 
-def build_tables(input_dir: Path, params: Params, path_prefix: str | None = None) -> Tables:
-    docs, quarantine = ingest_folder(input_dir, params, path_prefix)
-    extractions = [extract_document(doc) for doc in docs]
-    return resolve(docs, extractions, quarantine)
+def _waves(items, size: int):
+    wave = []
+    for item in items:
+        wave.append(item)
+        if len(wave) >= size:
+            yield wave
+            wave = []
+    if wave:
+        yield wave
 
 
-def build(input_dir: Path, out_dir: Path, params: Params, path_prefix: str | None = None) -> BuildResult:
-    tables = build_tables(input_dir, params, path_prefix)
-    return BuildResult(publish(tables, out_dir, params.version), tables)
+def _outcomes(items, params: Params, run, cache: ExtractionCache | None, stats: BuildStats, batch_size: int,
+              wave_size: int):
+    """(entry, outcome) in input order, a wave of entries at a time (memory bounded by the wave). The
+    outcome is None for an entry whose outcome an earlier entry with the same bytes decides."""
+    requested: set[str] = set()
+    for wave in _waves(items, wave_size):
+        outcomes: list = [None] * len(wave)
+        missing: list[int] = []
+        for i, item in enumerate(wave):
+            stats.entries += 1
+            if isinstance(item, QuarantineEntry):
+                continue
+            if item.sha256 is None:
+                outcomes[i] = process_one(item.raw, params)
+            elif item.sha256 not in requested:
+                requested.add(item.sha256)
+                outcomes[i] = cache.get(item.sha256) if cache else None
+                if outcomes[i] is None:
+                    missing.append(i)
+                else:
+                    stats.cache_hits += 1
+        batches = [missing[k:k + batch_size] for k in range(0, len(missing), batch_size)]
+        for indices, done in zip(batches, run([wave[i].raw for i in indices] for indices in batches)):
+            for i, outcome in zip(indices, done):
+                outcomes[i] = outcome
+                if cache:
+                    cache.put(wave[i].sha256, outcome)
+            stats.extracted += len(done)
+        yield from zip(wave, outcomes)
+
+
+def build_tables(input_dir: Path, params: Params, path_prefix: str | None = None, *, engine: str = "local",
+                 jobs: int | None = 1, scheduler: str | None = None, cache_dir: Path | None = None,
+                 batch_size: int = BATCH_SIZE, wave_size: int = WAVE_SIZE) -> tuple[dict[str, pa.Table], BuildStats]:
+    """Corpus tables of every entry of `input_dir` (see the module docstring), and what the build did."""
+    stats = BuildStats(extractor_version=extractor_version(params))
+    resolver = Resolver()
+    seen_ok: dict[str, str] = {}
+    rejected: dict[str, tuple[str, str]] = {}
+    cache = ExtractionCache(cache_dir, stats.extractor_version) if cache_dir else None
+    try:
+        with open_engine(params, engine, jobs, scheduler) as run:
+            items = scan_folder(input_dir, params, path_prefix)
+            for item, outcome in _outcomes(items, params, run, cache, stats, batch_size, wave_size):
+                entry = _entry(item, outcome, seen_ok, rejected)
+                if entry is None:
+                    resolver.add(outcome[1], item.path)
+                else:
+                    stats.quarantined += 1
+                    resolver.add_quarantine(entry)
+    finally:
+        if cache:
+            cache.close()
+    return resolver.finish(), stats
+
+
+def _entry(item: InputFile | QuarantineEntry, outcome, seen_ok: dict[str, str],
+           rejected: dict[str, tuple[str, str]]) -> QuarantineEntry | None:
+    """The quarantine entry of an input, or None when it is published (duplicates keep the first by name)."""
+    if isinstance(item, QuarantineEntry):
+        return item
+    if item.sha256 in seen_ok:
+        reason, message = "duplicate", f"same bytes as {seen_ok[item.sha256]}"
+    elif outcome is None:
+        reason, message = rejected[item.sha256]
+    elif outcome[0] == "rejected":
+        reason, message = outcome[1], outcome[2]
+        if item.sha256:
+            rejected[item.sha256] = (reason, message)
+    else:
+        seen_ok[item.sha256] = item.path
+        return None
+    return QuarantineEntry(file=item.shown, sha256=item.sha256, reason=reason, message=message)
+
+
+def build(input_dir: Path, out_dir: Path, params: Params, path_prefix: str | None = None, *, engine: str = "local",
+          jobs: int | None = 1, scheduler: str | None = None, cache_dir: Path | None = None,
+          batch_size: int = BATCH_SIZE) -> BuildResult:
+    """Build and publish `out_dir/<version>/`; raises `ValidationFailed` or `ReleaseExists`."""
+    tables, stats = build_tables(input_dir, params, path_prefix, engine=engine, jobs=jobs, scheduler=scheduler,
+                                 cache_dir=cache_dir, batch_size=batch_size)
+    return BuildResult(publish(tables, out_dir, params.version), tables, stats)

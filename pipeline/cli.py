@@ -12,6 +12,8 @@ import pyarrow.parquet as pq
 import typer
 
 from pipeline.build import build
+from pipeline.cache import default_cache_dir
+from pipeline.engine import ENGINES
 from pipeline.params import load_params
 from pipeline.publish import ReleaseExists
 from pipeline.validate import ValidationFailed, validate_tables
@@ -28,13 +30,22 @@ def build_command(
     params_file: Path = typer.Option(Path("params.yaml"), "--params", help="params.yaml with release.version."),
     version: str = typer.Option(None, "--version", help="Override the release version."),
     quiet: bool = typer.Option(False, "--quiet", help="Print nothing on success."),
+    jobs: int = typer.Option(None, "--jobs", min=1, help="Worker processes (or local Dask workers); default: all cores."),
+    engine: str = typer.Option("local", "--engine", help="Where per-document work runs: local or dask."),
+    scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address (with --engine dask)."),
+    cache_dir: Path = typer.Option(None, "--cache-dir", help="Extraction cache folder [default: ~/.cache/paradip]."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Extract every article, read and write no cache."),
 ) -> None:
     """Run every stage (ingest, extract, resolve, validate, publish) on INPUT into OUT."""
+    if engine not in ENGINES:
+        typer.echo(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}", err=True)
+        raise typer.Exit(2)
     params = load_params(params_file)
     if version:
         params = type(params)(**{**params.__dict__, "version": version})
     try:
-        result = build(input, out, params)
+        result = build(input, out, params, engine=engine, jobs=jobs, scheduler=scheduler,
+                       cache_dir=None if no_cache else (cache_dir or default_cache_dir()))
     except ValidationFailed as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1)
@@ -42,8 +53,8 @@ def build_command(
         typer.echo(str(exc), err=True)
         raise typer.Exit(1)
     if not quiet:
-        counts = ", ".join(f"{k} {len(v)}" for k, v in result.tables.items())
-        typer.echo(f"published {result.release}: {counts}")
+        counts = ", ".join(f"{k} {v.num_rows}" for k, v in result.arrow.items())
+        typer.echo(f"published {result.release}: {counts}\n{result.stats.summary()}")
 
 
 @app.command("validate")

@@ -18,6 +18,7 @@ import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 from pipeline.ids import make_id
 from pipeline.params import Params, load_params
@@ -165,18 +166,26 @@ def _display(path: Path) -> str:
     return str(path).encode("unicode_escape").decode("ascii") if not _safe_name(str(path)) else str(path)
 
 
-def ingest_folder(input_dir: Path, params: Params, path_prefix: str | None = None,
-                  ) -> tuple[list[IngestedDocument], list[QuarantineEntry]]:
-    """Every entry of `input_dir`, published or quarantined (duplicates keep the first by name)."""
+@dataclass(frozen=True)
+class InputFile:
+    """One readable regular file of the input folder: its path as published (and as shown in the
+    quarantine table), its bytes and their sha256 (None when the file is over the size limit; `raw` then
+    holds only the first limit + 1 bytes)."""
+
+    path: str
+    shown: str
+    raw: bytes
+    sha256: str | None
+
+
+def scan_folder(input_dir: Path, params: Params, path_prefix: str | None = None,
+                ) -> Iterator[InputFile | QuarantineEntry]:
+    """Every entry of `input_dir` sorted by name: its bytes, or why it cannot be read as an article."""
     prefix = path_prefix if path_prefix is not None else input_dir.as_posix()
-    docs: list[IngestedDocument] = []
-    quarantine: list[QuarantineEntry] = []
-    seen: dict[str, str] = {}
     root = input_dir.resolve()
     for entry in sorted(os.scandir(input_dir), key=lambda e: e.name):
         rel = f"{prefix.rstrip('/')}/{entry.name}" if prefix else entry.name
         shown = _display(Path(rel))
-        sha = None
         try:
             if not _safe_name(entry.name):
                 raise Rejected("bad_file_name", "file name contains control characters")
@@ -189,16 +198,34 @@ def ingest_folder(input_dir: Path, params: Params, path_prefix: str | None = Non
                 raise Rejected("not_a_regular_file", "not a regular file (folder, FIFO, device or socket)")
             with open(entry.path, "rb") as fh:
                 raw = fh.read(params.max_file_bytes + 1)
-            sha = hashlib.sha256(raw).hexdigest() if len(raw) <= params.max_file_bytes else None
-            if sha in seen:
-                raise Rejected("duplicate", f"same bytes as {seen[sha]}")
-            doc = ingest_bytes(raw, rel, params)
-            seen[doc.document.sha256] = rel
+        except Rejected as rejected:
+            yield QuarantineEntry(file=shown, sha256=None, reason=rejected.reason, message=rejected.message)
+            continue
+        except OSError as exc:
+            yield QuarantineEntry(file=shown, sha256=None, reason="unreadable", message=str(exc))
+            continue
+        yield InputFile(rel, shown, raw, hashlib.sha256(raw).hexdigest() if len(raw) <= params.max_file_bytes else None)
+
+
+def ingest_folder(input_dir: Path, params: Params, path_prefix: str | None = None,
+                  ) -> tuple[list[IngestedDocument], list[QuarantineEntry]]:
+    """Every entry of `input_dir`, published or quarantined (duplicates keep the first by name)."""
+    docs: list[IngestedDocument] = []
+    quarantine: list[QuarantineEntry] = []
+    seen: dict[str, str] = {}
+    for item in scan_folder(input_dir, params, path_prefix):
+        if isinstance(item, QuarantineEntry):
+            quarantine.append(item)
+            continue
+        try:
+            if item.sha256 in seen:
+                raise Rejected("duplicate", f"same bytes as {seen[item.sha256]}")
+            doc = ingest_bytes(item.raw, item.path, params)
+            seen[doc.document.sha256] = item.path
             docs.append(doc)
         except Rejected as rejected:
-            quarantine.append(QuarantineEntry(file=shown, sha256=sha, reason=rejected.reason, message=rejected.message))
-        except OSError as exc:
-            quarantine.append(QuarantineEntry(file=shown, sha256=sha, reason="unreadable", message=str(exc)))
+            quarantine.append(QuarantineEntry(file=item.shown, sha256=item.sha256,
+                                              reason=rejected.reason, message=rejected.message))
     return docs, quarantine
 
 

@@ -3,8 +3,19 @@
 One actor per identity key across documents and languages (accent-folded
 names, reference ids, structural keys of state bodies); one event per real
 event across documents (same type, same day, a shared non-country
-participant, or the same name); one agreement per (type, parties). Output
-rows are plain dicts in table order; `pipeline.validate` types and checks them.
+participant, or the same name); one agreement per (type, parties, status).
+
+Two steps, so resolution streams and scales:
+- `document_rows(document, extraction)` (pure, per document, run by the
+  workers and cached) turns one extraction into the rows that need no other
+  document (mentions, roles with their actor ids) plus the parts that do
+  (actors, events, agreements);
+- `Resolver.add` folds those into the corpus state in input order; only
+  cross-document state is kept as Python objects (one entry per actor key,
+  per event cluster and per agreement cluster; events are matched through a
+  (type, day) blocking index, never all pairs), row tables accumulate as
+  Arrow record batches. `Resolver.finish` returns Arrow tables, deduplicated
+  by primary key (first row wins) and sorted by each table's `sort_by`.
 
     python -m pipeline.resolve INGEST_FILE EXTRACT_FILE OUT_DIR
 """
@@ -16,13 +27,21 @@ import re
 import sys
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from pipeline.gazetteer import gazetteer, vn_bodies
 from pipeline.ids import make_id
 from pipeline.ingest import IngestedDocument
 from pipeline.text import fold
+from schemas.derive import arrow_schema
 from schemas.records import MODELS_BY_TABLE, QuarantineEntry
 
-Tables = dict[str, list[dict]]
+#: Release tables by name: Arrow tables from `Resolver.finish`, or lists of row dicts (read back from JSONL).
+Tables = dict[str, "pa.Table | list[dict]"]
+
+#: Rows buffered per table before they become one Arrow record batch.
+BATCH_ROWS = 65_536
 
 
 def actor_id(key: str) -> str:
@@ -46,7 +65,7 @@ def _canonical_for_key(key: str) -> str | None:
     return None
 
 
-def _best_name(surfaces: list[str], canonical: str | None, kind: str) -> str:
+def _best_name(surfaces, canonical: str | None, kind: str) -> str:
     pool = list(dict.fromkeys(surfaces))
     if kind in ("country", "locality", "international") and canonical:
         return canonical
@@ -57,64 +76,139 @@ def _best_name(surfaces: list[str], canonical: str | None, kind: str) -> str:
     return max(pool, key=lambda s: (len(s), sum(not c.isascii() for c in s), s))
 
 
-def _sorted(rows: list[dict], table: str) -> list[dict]:
-    keys = MODELS_BY_TABLE[table].table.sort_by
-    return sorted(rows, key=lambda r: tuple("" if r[k] is None else str(r[k]) for k in keys))
-
-
-def _dedupe(rows: list[dict], table: str) -> list[dict]:
-    pk = MODELS_BY_TABLE[table].table.primary_key
+def _first_per_key(rows, key) -> list:
     seen, out = set(), []
-    for r in rows:
-        k = tuple(r[c] for c in pk)
+    for row in rows:
+        k = key(row)
         if k not in seen:
             seen.add(k)
-            out.append(r)
+            out.append(row)
     return out
 
 
-def resolve(docs: list[IngestedDocument], extractions: list[dict], quarantine: list[QuarantineEntry]) -> Tables:
-    # ---- actors
-    merged: dict[str, dict] = {}
-    for ex in extractions:
-        for a in ex["actors"]:
-            m = merged.setdefault(a["key"], {"kind": a["kind"], "country": a["country"], "surfaces": [],
-                                             "canonical": a["canonical"] or _canonical_for_key(a["key"])})
-            m["surfaces"].extend(a["surfaces"])
-            m["country"] = m["country"] or a["country"]
-    actors = []
-    for key, m in merged.items():
-        name = _best_name(m["surfaces"], m["canonical"], m["kind"])
-        aliases = sorted({s for s in [*m["surfaces"], m["canonical"]] if s and s != name})
-        country = None if m["kind"] == "international" else m["country"]
-        actors.append({"actor_id": actor_id(key), "name": name, "aliases": aliases, "kind": m["kind"],
-                       "country": country})
+def document_rows(document: dict, extraction: dict) -> dict:
+    """The per-document part of resolution: everything that needs no other document.
 
-    mentions, roles = [], []
-    for ex in extractions:
-        as_of = dt.date.fromisoformat(ex["as_of"]) if ex["as_of"] else None
-        for mn in ex["mentions"]:
-            mentions.append({"actor_id": actor_id(mn["key"]), "doc_id": ex["doc_id"], "text": mn["text"],
-                             "char_start": mn["start"], "char_end": mn["end"]})
-        for r in ex["roles"]:
-            roles.append({"actor_id": actor_id(r["person_key"]), "title": r["title"],
-                          "organization_id": actor_id(r["organization_key"]) if r["organization_key"] else None,
-                          "doc_id": ex["doc_id"], "as_of": as_of})
-
-    events, participants, event_sources = _events(extractions, merged)
-    agreements, parties, agreement_sources, agreement_ids = _agreements(extractions)
-    for ev in events:
-        local = ev.pop("_agreement")
-        ev["agreement_id"] = agreement_ids.get(local) if local else None
-
-    documents = [d.document.model_dump() for d in docs]
-    tables: Tables = {
-        "documents": documents, "actors": actors, "mentions": mentions, "actor_roles": roles, "events": events,
-        "event_participants": participants, "event_sources": event_sources, "agreements": agreements,
-        "agreement_parties": parties, "agreement_sources": agreement_sources,
-        "quarantine": [q.model_dump() for q in quarantine],
+    `document` is the `Document` record as a dict; mentions and roles come out deduplicated by their
+    primary key within the document (first wins), with their actor ids.
+    """
+    mentions = _first_per_key(
+        ((actor_id(m["key"]), m["text"], m["start"], m["end"]) for m in extraction["mentions"]),
+        key=lambda r: (r[2], r[3], r[0]))
+    roles = _first_per_key(
+        ((actor_id(r["person_key"]), r["title"], actor_id(r["organization_key"]) if r["organization_key"] else None)
+         for r in extraction["roles"]),
+        key=lambda r: (r[0], r[1]))
+    return {
+        "document": document,
+        "as_of": extraction["as_of"],
+        "mentions": mentions,
+        "roles": roles,
+        "actors": [(a["key"], a["kind"], a["country"], a["canonical"], a["surfaces"]) for a in extraction["actors"]],
+        "events": extraction["events"],
+        "agreements": extraction["agreements"],
     }
-    return {name: _sorted(_dedupe(rows, name), name) for name, rows in tables.items()}
+
+
+class _RowBuffer:
+    """Rows of one table, appended as tuples of `columns` and kept as Arrow record batches of `BATCH_ROWS`."""
+
+    def __init__(self, table: str, columns: tuple[str, ...], with_order: bool = False):
+        self.schema = arrow_schema(MODELS_BY_TABLE[table])
+        if with_order:
+            self.schema = self.schema.append(pa.field("_cluster", pa.int64())).append(pa.field("_seq", pa.int64()))
+            columns = (*columns, "_cluster", "_seq")
+        if sorted(columns) != sorted(self.schema.names):
+            raise ValueError(f"{table}: columns {columns} do not match the schema {self.schema.names}")
+        self.columns = columns
+        self.rows: list[tuple] = []
+        self.batches: list[pa.RecordBatch] = []
+
+    def append(self, row: tuple) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= BATCH_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows:
+            by_name = dict(zip(self.columns, zip(*self.rows)))
+            self.batches.append(pa.RecordBatch.from_arrays(
+                [pa.array(by_name[f.name], type=f.type) for f in self.schema], schema=self.schema))
+            self.rows = []
+
+    def table(self) -> pa.Table:
+        self.flush()
+        table = pa.Table.from_batches(self.batches, schema=self.schema)
+        self.batches = []
+        return table
+
+
+def _sort_key_column(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """The column as the string the release is ordered by (None sorts as "", numbers and dates as text)."""
+    if not pa.types.is_string(column.type):
+        column = pc.cast(column, pa.string())
+    return pc.fill_null(column, "")
+
+
+def finish_table(table: pa.Table, name: str) -> pa.Table:
+    """Deduplicated by primary key (first in generation order wins) and sorted by `sort_by`.
+
+    Generation order is the row order, refined by `_cluster`/`_seq` columns when present; those are dropped.
+    """
+    spec = MODELS_BY_TABLE[name].table
+    if set(spec.primary_key) != set(spec.sort_by):
+        raise ValueError(f"{name}: primary key and sort columns differ; dedupe by adjacency needs them equal")
+    order = [c for c in ("_cluster", "_seq") if c in table.column_names]
+    keys = {f"_k{i}": _sort_key_column(table.column(c)) for i, c in enumerate(spec.sort_by)}
+    keyed = pa.table({**keys, **{c: table.column(c) for c in order},
+                      "_row": pa.array(range(table.num_rows), type=pa.int64())})
+    indices = pc.sort_indices(keyed, sort_keys=[(k, "ascending") for k in [*keys, *order, "_row"]])
+    ordered_keys = keyed.select(list(keys)).take(indices)
+    if ordered_keys.num_rows > 1:
+        same = None
+        for k in keys:
+            col = ordered_keys.column(k)
+            eq = pc.equal(col.slice(1), col.slice(0, col.length() - 1))
+            same = eq if same is None else pc.and_(same, eq)
+        keep = pa.concat_arrays([pa.array([True]), pc.invert(same).combine_chunks()])
+        if not pc.all(keep).as_py():
+            indices = pc.filter(indices, keep)
+    out = table.drop_columns(order).take(indices) if order else table.take(indices)
+    return out.combine_chunks()
+
+
+class _EventCluster:
+    """One event across documents, while documents are added."""
+
+    __slots__ = ("index", "doc_id", "event_id", "type", "name", "start", "end", "precision", "date_text",
+                 "participants", "salient", "sectors", "cameo", "parent", "agreement", "n_sources")
+
+    def __init__(self, index, doc_id, first_start, ev, start, end, precision):
+        self.index = index
+        self.doc_id = doc_id
+        self.event_id = make_id("evt", doc_id, first_start)
+        self.type = ev["event_type"]
+        self.name = ev["name"]
+        self.start, self.end, self.precision = start, end, precision
+        self.date_text = ev["date"]["text"] if ev["date"] else None
+        self.participants: dict[str, str] = {}
+        self.salient: set[str] = set()
+        self.sectors: set[str] = set()
+        self.cameo = ev["cameo_code"]
+        self.parent = None
+        self.agreement = None
+        self.n_sources = 0
+
+
+class _AgreementCluster:
+    __slots__ = ("index", "agreement_id", "a", "sectors", "n_sources")
+
+    def __init__(self, index, agreement_id, a):
+        self.index = index
+        self.agreement_id = agreement_id
+        self.a = dict(a)
+        self.sectors: set[str] = set()
+        self.n_sources = 0
 
 
 def _event_date(ev: dict):
@@ -130,116 +224,191 @@ def _name_key(name: str | None) -> str | None:
     return re.sub(r"[^a-z0-9]", "", fold(name).lower()) if name else None
 
 
-def _events(extractions: list[dict], merged: dict[str, dict]):
-    """Events across documents; the same happening reported twice becomes one event."""
-    kind = {k: m["kind"] for k, m in merged.items()}
-    clusters: list[dict] = []
-    index: dict[tuple, list[dict]] = {}
-    local_to_cluster: dict[tuple[str, int], dict] = {}
-    for ex in extractions:
-        for i, ev in enumerate(ex["events"]):
+def _date(value):
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+class Resolver:
+    """Corpus tables from documents added one by one, in input order."""
+
+    def __init__(self):
+        self.documents = _RowBuffer("documents", tuple(MODELS_BY_TABLE["documents"].model_fields))
+        self.mentions = _RowBuffer("mentions", ("actor_id", "doc_id", "text", "char_start", "char_end"))
+        self.roles = _RowBuffer("actor_roles", ("actor_id", "title", "organization_id", "doc_id", "as_of"))
+        self.event_sources = _RowBuffer("event_sources", ("event_id", "doc_id", "sentence", "char_start", "char_end"),
+                                        with_order=True)
+        self.agreement_sources = _RowBuffer("agreement_sources",
+                                            ("agreement_id", "doc_id", "sentence", "char_start", "char_end"),
+                                            with_order=True)
+        self.quarantine: list[dict] = []
+        self.actors: dict[str, list] = {}  # key -> [kind, country, canonical, surfaces]
+        self.clusters: list[_EventCluster] = []
+        self.by_day: dict[tuple, list[_EventCluster]] = {}
+        self.local_events: dict[tuple[str, int], _EventCluster] = {}
+        self.agreement_clusters: dict[tuple, _AgreementCluster] = {}
+        self.local_agreements: dict[tuple[str, int], str] = {}
+
+    def add_quarantine(self, entry: QuarantineEntry) -> None:
+        self.quarantine.append(entry.model_dump())
+
+    def add(self, rows: dict, source_path: str) -> None:
+        """One document's `document_rows`, published under `source_path`."""
+        document = {**rows["document"], "source_path": source_path}
+        doc_id = document["doc_id"]
+        self.documents.append(tuple(_date(document[c]) if c == "published" else document[c]
+                                    for c in self.documents.columns))
+        for a_id, text, start, end in rows["mentions"]:
+            self.mentions.append((a_id, doc_id, text, start, end))
+        as_of = dt.date.fromisoformat(rows["as_of"]) if rows["as_of"] else None
+        for a_id, title, org_id in rows["roles"]:
+            self.roles.append((a_id, title, org_id, doc_id, as_of))
+        for key, kind, country, canonical, surfaces in rows["actors"]:
+            merged = self.actors.get(key)
+            if merged is None:
+                self.actors[key] = [kind, country, canonical or _canonical_for_key(key), set(surfaces)]
+            else:
+                merged[3].update(surfaces)
+                merged[1] = merged[1] or country
+        self._add_events(doc_id, rows["events"])
+        self._add_agreements(doc_id, rows["agreements"])
+
+    def _add_events(self, doc_id: str, events: list[dict]) -> None:
+        for i, ev in enumerate(events):
             start, end, precision = _event_date(ev)
-            salient = {k for k in ev["participants"] if kind.get(k) not in ("country",)}
+            salient = {k for k in ev["participants"] if self._kind(k) != "country"}
             target = None
             if start is not None and precision == "day":
-                for cand in index.get((ev["event_type"], start), []):
-                    if cand["doc_id"] == ex["doc_id"]:
+                for cand in self.by_day.get((ev["event_type"], start), []):
+                    if cand.doc_id == doc_id:
                         continue
-                    if (salient & cand["salient"]) and (not ev["name"] or not cand["name"]
-                                                        or _name_key(ev["name"]) == _name_key(cand["name"])):
+                    if (salient & cand.salient) and (not ev["name"] or not cand.name
+                                                     or _name_key(ev["name"]) == _name_key(cand.name)):
                         target = cand
                         break
             if target is None:
-                target = {"doc_id": ex["doc_id"], "first": (ex["doc_id"], ev["sources"][0][0]), "type": ev["event_type"],
-                          "name": ev["name"], "start": start, "end": end, "precision": precision,
-                          "date_text": ev["date"]["text"] if ev["date"] else None, "participants": {},
-                          "salient": set(), "sources": [], "sectors": set(), "cameo": ev["cameo_code"],
-                          "parent": None, "agreement": None}
-                clusters.append(target)
+                target = _EventCluster(len(self.clusters), doc_id, ev["sources"][0][0], ev, start, end, precision)
+                self.clusters.append(target)
                 if start is not None:
-                    index.setdefault((ev["event_type"], start), []).append(target)
+                    self.by_day.setdefault((ev["event_type"], start), []).append(target)
             for k, role in ev["participants"].items():
-                target["participants"].setdefault(k, role)
-            target["salient"] |= salient
-            target["sectors"] |= set(ev["sectors"])
-            target["name"] = target["name"] or ev["name"]
+                target.participants.setdefault(k, role)
+            target.salient |= salient
+            target.sectors |= set(ev["sectors"])
+            target.name = target.name or ev["name"]
             for s, e, sentence in ev["sources"]:
-                target["sources"].append((ex["doc_id"], s, e, sentence))
-            local_to_cluster[(ex["doc_id"], i)] = target
+                self.event_sources.append((target.event_id, doc_id, sentence, s, e, target.index, target.n_sources))
+                target.n_sources += 1
+            self.local_events[(doc_id, i)] = target
             if ev["parent"] is not None:
-                target["parent"] = (ex["doc_id"], ev["parent"])
+                target.parent = (doc_id, ev["parent"])
             if ev["agreement"] is not None:
-                target["agreement"] = (ex["doc_id"], ev["agreement"])
-    events, participants, sources = [], [], []
-    for c in clusters:
-        c["event_id"] = make_id("evt", *c["first"])
-    for c in clusters:
-        parent = local_to_cluster.get(c["parent"]) if c["parent"] else None
-        location = None
-        if c["type"] == "visit":
-            location = next((actor_id(k) for k in c["participants"]
-                             if kind.get(k) in ("locality", "country") and merged[k]["country"] != "VN"), None)
-        events.append({
-            "event_id": c["event_id"], "event_type": c["type"], "name": c["name"], "date_start": c["start"],
-            "date_end": c["end"], "date_precision": c["precision"] if c["start"] else None,
-            "date_text": c["date_text"], "location_id": location,
-            "parent_event_id": parent["event_id"] if parent and parent is not c else None,
-            "_agreement": c["agreement"], "sectors": sorted(c["sectors"]), "cameo_code": c["cameo"]})
-        for k, role in c["participants"].items():
-            if c["cameo"] == "043":
-                role = "host" if merged[k]["country"] == "VN" else "guest"
-            elif c["type"] == "signing" and kind.get(k) != "person":
-                role = "signatory"
-            participants.append({"event_id": c["event_id"], "actor_id": actor_id(k), "role": role})
-        for doc_id, s, e, sentence in c["sources"]:
-            sources.append({"event_id": c["event_id"], "doc_id": doc_id, "sentence": sentence,
-                            "char_start": s, "char_end": e})
-    return events, participants, sources
+                target.agreement = (doc_id, ev["agreement"])
 
-
-def _agreements(extractions: list[dict]):
-    clusters: dict[tuple, dict] = {}
-    order: list[dict] = []
-    local_ids: dict[tuple[str, int], str] = {}
-    for ex in extractions:
-        for i, a in enumerate(ex["agreements"]):
+    def _add_agreements(self, doc_id: str, agreements: list[dict]) -> None:
+        for i, a in enumerate(agreements):
             key = (a["agreement_type"], frozenset(a["parties"]), a["status"])
-            c = clusters.get(key)
+            c = self.agreement_clusters.get(key)
             if c is None:
-                c = {"first": (ex["doc_id"], a["sources"][0][0]), "a": a, "sources": [], "sectors": set()}
-                clusters[key] = c
-                order.append(c)
-            c["sources"].extend((ex["doc_id"], s, e, sent) for s, e, sent in a["sources"])
-            c["sectors"] |= set(a["sectors"])
+                c = _AgreementCluster(len(self.agreement_clusters), make_id("agr", doc_id, a["sources"][0][0]), a)
+                self.agreement_clusters[key] = c
+            for s, e, sentence in a["sources"]:
+                self.agreement_sources.append((c.agreement_id, doc_id, sentence, s, e, c.index, c.n_sources))
+                c.n_sources += 1
+            c.sectors |= set(a["sectors"])
             for col in ("date_signed", "date_effective"):
-                c["a"][col] = c["a"][col] or a[col]
-            local_ids[(ex["doc_id"], i)] = make_id("agr", *c["first"])
-    agreements, parties, sources = [], [], []
-    for c in order:
-        a, agr_id = c["a"], make_id("agr", *c["first"])
-        signed = a["date_signed"]
-        effective = a["date_effective"]
-        agreements.append({
-            "agreement_id": agr_id, "name": a["name"], "short_name": a["short_name"],
-            "agreement_type": a["agreement_type"], "status": a["status"],
-            "date_signed": dt.date.fromisoformat(signed[0]) if signed else None,
-            "date_signed_precision": signed[1] if signed else None,
-            "date_effective": dt.date.fromisoformat(effective[0]) if effective else None,
-            "date_effective_precision": effective[1] if effective else None,
-            "sectors": sorted(c["sectors"])})
-        for k in a["parties"]:
-            parties.append({"agreement_id": agr_id, "actor_id": actor_id(k)})
-        for doc_id, s, e, sentence in c["sources"]:
-            sources.append({"agreement_id": agr_id, "doc_id": doc_id, "sentence": sentence,
-                            "char_start": s, "char_end": e})
-    return agreements, parties, sources, local_ids
+                c.a[col] = c.a[col] or a[col]
+            self.local_agreements[(doc_id, i)] = c.agreement_id
+
+    def _kind(self, key: str) -> str | None:
+        merged = self.actors.get(key)
+        return merged[0] if merged else None
+
+    def _actor_rows(self) -> list[dict]:
+        rows = []
+        for key, (kind, country, canonical, surfaces) in self.actors.items():
+            name = _best_name(sorted(surfaces), canonical, kind)
+            aliases = sorted({s for s in [*surfaces, canonical] if s and s != name})
+            rows.append({"actor_id": actor_id(key), "name": name, "aliases": aliases, "kind": kind,
+                         "country": None if kind == "international" else country})
+        return rows
+
+    def _event_rows(self) -> tuple[list[dict], list[dict]]:
+        events, participants = [], []
+        for c in self.clusters:
+            parent = self.local_events.get(c.parent) if c.parent else None
+            location = None
+            if c.type == "visit":
+                location = next((actor_id(k) for k in c.participants
+                                 if self._kind(k) in ("locality", "country") and self.actors[k][1] != "VN"), None)
+            events.append({
+                "event_id": c.event_id, "event_type": c.type, "name": c.name, "date_start": c.start,
+                "date_end": c.end, "date_precision": c.precision if c.start else None,
+                "date_text": c.date_text, "location_id": location,
+                "parent_event_id": parent.event_id if parent and parent is not c else None,
+                "agreement_id": self.local_agreements.get(c.agreement) if c.agreement else None,
+                "sectors": sorted(c.sectors), "cameo_code": c.cameo})
+            for k, role in c.participants.items():
+                if c.cameo == "043":
+                    role = "host" if self.actors[k][1] == "VN" else "guest"
+                elif c.type == "signing" and self._kind(k) != "person":
+                    role = "signatory"
+                participants.append({"event_id": c.event_id, "actor_id": actor_id(k), "role": role})
+        return events, participants
+
+    def _agreement_rows(self) -> tuple[list[dict], list[dict]]:
+        agreements, parties = [], []
+        for c in self.agreement_clusters.values():
+            a, signed, effective = c.a, c.a["date_signed"], c.a["date_effective"]
+            agreements.append({
+                "agreement_id": c.agreement_id, "name": a["name"], "short_name": a["short_name"],
+                "agreement_type": a["agreement_type"], "status": a["status"],
+                "date_signed": dt.date.fromisoformat(signed[0]) if signed else None,
+                "date_signed_precision": signed[1] if signed else None,
+                "date_effective": dt.date.fromisoformat(effective[0]) if effective else None,
+                "date_effective_precision": effective[1] if effective else None,
+                "sectors": sorted(c.sectors)})
+            parties.extend({"agreement_id": c.agreement_id, "actor_id": actor_id(k)} for k in a["parties"])
+        return agreements, parties
+
+    def finish(self) -> dict[str, pa.Table]:
+        """Every release table, deduplicated and sorted; the resolver is spent afterwards."""
+        events, participants = self._event_rows()
+        agreements, parties = self._agreement_rows()
+        from_rows = {"actors": self._actor_rows(), "events": events, "event_participants": participants,
+                     "agreements": agreements, "agreement_parties": parties, "quarantine": self.quarantine}
+        tables = {"documents": self.documents.table(), "mentions": self.mentions.table(),
+                  "actor_roles": self.roles.table(), "event_sources": self.event_sources.table(),
+                  "agreement_sources": self.agreement_sources.table()}
+        for name, rows in from_rows.items():
+            tables[name] = pa.Table.from_pylist(rows, schema=arrow_schema(MODELS_BY_TABLE[name]))
+        return {m.table.name: finish_table(tables[m.table.name], m.table.name) for m in MODELS_BY_TABLE.values()}
+
+
+def resolve(docs: list[IngestedDocument], extractions: list[dict], quarantine: list[QuarantineEntry]
+            ) -> dict[str, pa.Table]:
+    """Corpus tables from ingested documents and their extractions (in the same order)."""
+    resolver = Resolver()
+    for doc, extraction in zip(docs, extractions):
+        resolver.add(document_rows(doc.document.model_dump(), extraction), doc.document.source_path)
+    for entry in quarantine:
+        resolver.add_quarantine(entry)
+    return resolver.finish()
+
+
+def table_rows(table: "pa.Table | list[dict]", batch_rows: int = BATCH_ROWS):
+    """Rows of a table as dicts, a batch at a time (memory bounded by the batch, not the table)."""
+    if isinstance(table, list):
+        yield from table
+        return
+    for batch in table.to_batches(max_chunksize=batch_rows):
+        yield from batch.to_pylist()
 
 
 def write_tables(tables: Tables, out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name, rows in tables.items():
+    for name, table in tables.items():
         with (out_dir / f"{name}.jsonl").open("w", encoding="utf-8") as fh:
-            for r in rows:
+            for r in table_rows(table):
                 fh.write(json.dumps(r, ensure_ascii=False, sort_keys=True, default=str) + "\n")
 
 
@@ -254,11 +423,15 @@ def read_tables(in_dir: Path) -> Tables:
 
 def main(argv: list[str] | None = None) -> None:
     ingest_file, extract_file, out_dir = (Path(a) for a in (argv or sys.argv[1:]))
-    docs = [IngestedDocument.from_json(line) for line in ingest_file.read_text(encoding="utf-8").splitlines()]
-    quarantine = [QuarantineEntry.model_validate_json(line) for line in
-                  ingest_file.with_name("quarantine.jsonl").read_text(encoding="utf-8").splitlines()]
-    extractions = [json.loads(line) for line in extract_file.read_text(encoding="utf-8").splitlines()]
-    write_tables(resolve(docs, extractions, quarantine), out_dir)
+    resolver = Resolver()
+    with ingest_file.open(encoding="utf-8") as docs, extract_file.open(encoding="utf-8") as extractions:
+        for doc_line, extraction_line in zip(docs, extractions):
+            doc = IngestedDocument.from_json(doc_line)
+            resolver.add(document_rows(doc.document.model_dump(), json.loads(extraction_line)),
+                         doc.document.source_path)
+    for line in ingest_file.with_name("quarantine.jsonl").read_text(encoding="utf-8").splitlines():
+        resolver.add_quarantine(QuarantineEntry.model_validate_json(line))
+    write_tables(resolver.finish(), out_dir)
 
 
 if __name__ == "__main__":

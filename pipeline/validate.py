@@ -15,14 +15,16 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
 import pandera.pandas as pa
 import pyarrow as pa_arrow
+import pyarrow.compute as pc
 from pydantic import ValidationError
 
-from pipeline.resolve import Tables, read_tables
+from pipeline.resolve import Tables, read_tables, table_rows
 from schemas.derive import arrow_schema
-from schemas.pandera_schemas import release_schemas
-from schemas.records import SCHEMA_VERSION, TABLE_MODELS
+from schemas.pandera_schemas import table_schema
+from schemas.records import MODELS_BY_TABLE, SCHEMA_VERSION, SPAN_TABLES, TABLE_MODELS
 
 
 @dataclass
@@ -65,37 +67,97 @@ class ValidationFailed(Exception):
         self.report = report
 
 
-def validate_tables(tables: Tables) -> tuple[dict[str, pa_arrow.Table], ValidationReport]:
-    """Typed Arrow tables and the report; the tables are only usable when `report.ok`."""
-    report = ValidationReport()
-    arrow: dict[str, pa_arrow.Table] = {}
-    for model in TABLE_MODELS:
-        name = model.table.name
-        records = []
-        for i, row in enumerate(tables.get(name, [])):
-            try:
-                records.append(model.model_validate(row).model_dump())
-            except ValidationError as exc:
-                for err in exc.errors():
-                    report.failures.append({"table": name, "column": ".".join(map(str, err["loc"])) or "(row)",
-                                            "check": err["type"] + ": " + err["msg"], "row": i,
-                                            "value": err.get("input")})
-        arrow[name] = pa_arrow.Table.from_pylist(records, schema=arrow_schema(model))
-    frames = {name: table.to_pandas() for name, table in arrow.items()}
-    for name, schema in release_schemas(frames).items():
+#: Rows checked per Pydantic pass and per Pandera frame: bounds validation memory on large tables.
+VALIDATE_CHUNK_ROWS = 250_000
+
+
+def _pydantic_failures(model, table: "pa_arrow.Table | list[dict]", report: "ValidationReport"):
+    """Row rules: every row through its Pydantic record, a chunk at a time; yields the valid records
+    when `table` is a list of dicts (an Arrow table is already typed and kept as it is)."""
+    name = model.table.name
+    rows = table if isinstance(table, list) else table_rows(table, VALIDATE_CHUNK_ROWS)
+    for i, row in enumerate(rows):
         try:
-            schema.validate(frames[name], lazy=True)
-            count = 0
+            record = model.model_validate(row)
+        except ValidationError as exc:
+            for err in exc.errors():
+                report.failures.append({"table": name, "column": ".".join(map(str, err["loc"])) or "(row)",
+                                        "check": err["type"] + ": " + err["msg"], "row": i,
+                                        "value": err.get("input")})
+            continue
+        if isinstance(table, list):
+            yield record.model_dump()
+
+
+def _typed(model, table: "pa_arrow.Table | list[dict]", report: "ValidationReport") -> pa_arrow.Table:
+    records = list(_pydantic_failures(model, table, report))
+    if isinstance(table, list):
+        return pa_arrow.Table.from_pylist(records, schema=arrow_schema(model))
+    return table
+
+
+def _reference_frames(name: str, arrow: dict[str, pa_arrow.Table]) -> dict[str, pd.DataFrame]:
+    """What table `name`'s schema needs of the other tables: the distinct values of the columns its foreign
+    keys and required children point to, and the documents' lengths for spans."""
+    spec = MODELS_BY_TABLE[name].table
+    needed: dict[str, set[str]] = {}
+    for fk in spec.foreign_keys:
+        needed.setdefault(fk.ref_table, set()).update(fk.ref_columns)
+    for child, child_column in spec.required_children:
+        needed.setdefault(child, set()).add(child_column)
+    if name in SPAN_TABLES:
+        needed.setdefault("documents", set()).update(("doc_id", "text_length"))
+    frames = {}
+    for ref, cols in needed.items():
+        if ref == name or ref not in arrow:
+            continue
+        table = arrow[ref].select(sorted(cols))
+        frames[ref] = (table if len(cols) > 1 else pa_arrow.table({c: pc.unique(table.column(c)) for c in cols})
+                       ).to_pandas()
+    return frames
+
+
+def _duplicate_keys(name: str, table: pa_arrow.Table) -> int:
+    """Rows repeating a primary key across the whole table (Pandera sees one chunk at a time)."""
+    pk = list(MODELS_BY_TABLE[name].table.primary_key)
+    return table.num_rows - table.select(pk).group_by(pk).aggregate([]).num_rows
+
+
+def _pandera_failures(name: str, table: pa_arrow.Table, arrow: dict[str, pa_arrow.Table],
+                      report: "ValidationReport") -> None:
+    """Table rules: the derived Pandera schema, chunk by chunk (row numbers stay those of the whole table)."""
+    references = _reference_frames(name, arrow)
+    spec = MODELS_BY_TABLE[name].table
+    # a table whose foreign key points into itself is checked whole: the key may sit in another chunk
+    chunk = table.num_rows if any(fk.ref_table == name for fk in spec.foreign_keys) else VALIDATE_CHUNK_ROWS
+    for offset in range(0, max(table.num_rows, 1), max(chunk, 1)):
+        frame = table.slice(offset, max(chunk, 1)).to_pandas()
+        frame.index = pd.RangeIndex(offset, offset + len(frame))
+        frames = {**references, name: frame}
+        try:
+            table_schema(MODELS_BY_TABLE[name], frames).validate(frame, lazy=True)
         except pa.errors.SchemaErrors as exc:
-            cases = exc.failure_cases
-            count = len(cases)
-            for rec in cases.to_dict("records"):
+            for rec in exc.failure_cases.to_dict("records"):
                 idx = rec.get("index")
                 report.failures.append({"table": name, "column": rec.get("column") or "(table)",
                                         "check": str(rec.get("check")),
                                         "row": None if idx is None or idx != idx else int(idx),
                                         "value": rec.get("failure_case")})
-        report.tables[name] = {"rows": len(frames[name]), "failures": count}
+    if table.num_rows > chunk and _duplicate_keys(name, table):
+        report.failures.append({"table": name, "column": "(table)", "check": "primary_key_unique_across_chunks",
+                                "row": None, "value": _duplicate_keys(name, table)})
+
+
+def validate_tables(tables: Tables) -> tuple[dict[str, pa_arrow.Table], ValidationReport]:
+    """Typed Arrow tables and the report; the tables are only usable when `report.ok`.
+
+    `tables` holds lists of row dicts or Arrow tables of the release schema (as `pipeline.resolve` builds them).
+    """
+    report = ValidationReport()
+    arrow = {model.table.name: _typed(model, tables.get(model.table.name, []), report) for model in TABLE_MODELS}
+    for name, table in arrow.items():
+        _pandera_failures(name, table, arrow, report)
+        report.tables[name] = {"rows": table.num_rows, "failures": 0}
     for name in report.tables:
         report.tables[name]["failures"] = sum(1 for f in report.failures if f["table"] == name)
     return arrow, report
