@@ -19,6 +19,21 @@ from pipeline.ingest import IngestedDocument
 from pipeline.segment import main_text
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _record(obj) -> dict:
+    """`dataclasses.asdict(obj)` for a flat dataclass (scalars and lists of scalars), without its deep copies."""
+    out = {}
+    for name, value in vars(obj).items():
+        if type(value) is list and all(type(v) in _SCALARS for v in value):
+            value = list(value)
+        elif type(value) not in _SCALARS:
+            return dataclasses.asdict(obj)
+        out[name] = value
+    return out
+
+
 def _date_json(expr):
     if expr is None:
         return None
@@ -43,9 +58,9 @@ def extract_document(doc: IngestedDocument) -> dict:
         "doc_id": doc.document.doc_id,
         "as_of": published.isoformat() if published else None,
         "home": found.home,
-        "actors": [dataclasses.asdict(a) for a in found.actors.values()],
-        "mentions": [dataclasses.asdict(m) for m in found.mentions],
-        "roles": [dataclasses.asdict(r) for r in found.roles],
+        "actors": [_record(a) for a in found.actors.values()],
+        "mentions": [_record(m) for m in found.mentions],
+        "roles": [_record(r) for r in found.roles],
         "events": [
             {"event_type": ev.event_type, "name": ev.name, "date": _date_json(ev.date),
              "participants": dict(sorted(ev.participants.items())), "parent": ev.parent, "agreement": ev.agreement,

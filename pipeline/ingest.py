@@ -173,9 +173,12 @@ class InputFile:
     holds only the first limit + 1 bytes)."""
 
     path: str
-    shown: str
     raw: bytes
     sha256: str | None
+
+    @property
+    def shown(self) -> str:
+        return _display(Path(self.path))
 
 
 def scan_folder(input_dir: Path, params: Params, path_prefix: str | None = None,
@@ -185,7 +188,6 @@ def scan_folder(input_dir: Path, params: Params, path_prefix: str | None = None,
     root = input_dir.resolve()
     for entry in sorted(os.scandir(input_dir), key=lambda e: e.name):
         rel = f"{prefix.rstrip('/')}/{entry.name}" if prefix else entry.name
-        shown = _display(Path(rel))
         try:
             if not _safe_name(entry.name):
                 raise Rejected("bad_file_name", "file name contains control characters")
@@ -199,12 +201,13 @@ def scan_folder(input_dir: Path, params: Params, path_prefix: str | None = None,
             with open(entry.path, "rb") as fh:
                 raw = fh.read(params.max_file_bytes + 1)
         except Rejected as rejected:
-            yield QuarantineEntry(file=shown, sha256=None, reason=rejected.reason, message=rejected.message)
+            yield QuarantineEntry(file=_display(Path(rel)), sha256=None, reason=rejected.reason,
+                                  message=rejected.message)
             continue
         except OSError as exc:
-            yield QuarantineEntry(file=shown, sha256=None, reason="unreadable", message=str(exc))
+            yield QuarantineEntry(file=_display(Path(rel)), sha256=None, reason="unreadable", message=str(exc))
             continue
-        yield InputFile(rel, shown, raw, hashlib.sha256(raw).hexdigest() if len(raw) <= params.max_file_bytes else None)
+        yield InputFile(rel, raw, hashlib.sha256(raw).hexdigest() if len(raw) <= params.max_file_bytes else None)
 
 
 def ingest_folder(input_dir: Path, params: Params, path_prefix: str | None = None,

@@ -12,7 +12,6 @@ it validated, so a killed build leaves the previous release intact.
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
@@ -24,6 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.jsonl import jsonl_chunks
 from pipeline.params import load_params
 from pipeline.resolve import Tables, read_tables
 from pipeline.validate import ValidationFailed, validate_tables, write_report
@@ -38,20 +38,15 @@ class ReleaseExists(Exception):
     pass
 
 
-def _json_value(value):
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
 def write_parquet(table: pa.Table, path: Path) -> None:
     pq.write_table(table.replace_schema_metadata(None), path, **PARQUET_OPTIONS)
 
 
 def write_jsonl(table: pa.Table, path: Path) -> None:
-    with path.open("w", encoding="utf-8", newline="\n") as fh:
-        for row in table.to_pylist():
-            fh.write(json.dumps({k: _json_value(v) for k, v in row.items()}, ensure_ascii=False) + "\n")
+    """One `json.dumps(row, ensure_ascii=False)` line per row, rendered columnar (see `pipeline.jsonl`)."""
+    with path.open("wb") as fh:
+        for chunk in jsonl_chunks(table):
+            fh.write(chunk)
 
 
 def _sha256(path: Path) -> str:

@@ -25,25 +25,30 @@ import datetime as dt
 import json
 import re
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from pydantic import ValidationError
 
 from pipeline.gazetteer import gazetteer, vn_bodies
 from pipeline.ids import make_id
 from pipeline.ingest import IngestedDocument
 from pipeline.text import fold
 from schemas.derive import arrow_schema
-from schemas.records import MODELS_BY_TABLE, QuarantineEntry
+from schemas.records import MODELS_BY_TABLE, ActorRole, Mention, QuarantineEntry
 
 #: Release tables by name: Arrow tables from `Resolver.finish`, or lists of row dicts (read back from JSONL).
 Tables = dict[str, "pa.Table | list[dict]"]
 
 #: Rows buffered per table before they become one Arrow record batch.
 BATCH_ROWS = 65_536
+#: Schema metadata of a table whose every row already passed its Pydantic record.
+ROW_RULES_CHECKED = {"paradip.row_rules": "checked"}
 
 
+@lru_cache(maxsize=1 << 16)
 def actor_id(key: str) -> str:
     return make_id("act", key)
 
@@ -86,32 +91,48 @@ def _first_per_key(rows, key) -> list:
     return out
 
 
+def _row_rules_hold(model, rows: list[dict]) -> bool:
+    try:
+        for row in rows:
+            model.model_validate(row)
+    except ValidationError:
+        return False
+    return True
+
+
 def document_rows(document: dict, extraction: dict) -> dict:
     """The per-document part of resolution: everything that needs no other document.
 
-    `document` is the `Document` record as a dict; mentions and roles come out deduplicated by their
-    primary key within the document (first wins), with their actor ids.
+    `document` is the `Document` record as a dict. Mentions and roles come out as columns, deduplicated
+    by their primary key within the document (first wins), with their actor ids; `rows_valid` says
+    whether every one of them passed its Pydantic record (so the corpus step need not check them again).
     """
+    doc_id = document["doc_id"]
     mentions = _first_per_key(
-        ((actor_id(m["key"]), m["text"], m["start"], m["end"]) for m in extraction["mentions"]),
-        key=lambda r: (r[2], r[3], r[0]))
+        ({"actor_id": actor_id(m["key"]), "doc_id": doc_id, "text": m["text"], "char_start": m["start"],
+          "char_end": m["end"]} for m in extraction["mentions"]),
+        key=lambda r: (r["char_start"], r["char_end"], r["actor_id"]))
     roles = _first_per_key(
-        ((actor_id(r["person_key"]), r["title"], actor_id(r["organization_key"]) if r["organization_key"] else None)
+        ({"actor_id": actor_id(r["person_key"]), "title": r["title"], "doc_id": doc_id, "as_of": extraction["as_of"],
+          "organization_id": actor_id(r["organization_key"]) if r["organization_key"] else None}
          for r in extraction["roles"]),
-        key=lambda r: (r[0], r[1]))
+        key=lambda r: (r["actor_id"], r["title"]))
     return {
         "document": document,
         "as_of": extraction["as_of"],
-        "mentions": mentions,
-        "roles": roles,
-        "actors": [(a["key"], a["kind"], a["country"], a["canonical"], a["surfaces"]) for a in extraction["actors"]],
+        "mentions": tuple([m[c] for m in mentions] for c in ("actor_id", "text", "char_start", "char_end")),
+        "roles": tuple([r[c] for r in roles] for c in ("actor_id", "title", "organization_id")),
+        "rows_valid": _row_rules_hold(Mention, mentions) and _row_rules_hold(ActorRole, roles),
+        "actors": [(a["key"], a["kind"], a["country"], a["canonical"] or _canonical_for_key(a["key"]), a["surfaces"])
+                   for a in extraction["actors"]],
         "events": extraction["events"],
         "agreements": extraction["agreements"],
     }
 
 
-class _RowBuffer:
-    """Rows of one table, appended as tuples of `columns` and kept as Arrow record batches of `BATCH_ROWS`."""
+class _ColumnBuffer:
+    """Rows of one table, appended as tuples of `columns` or as whole columns, kept as Arrow record
+    batches of about `BATCH_ROWS`."""
 
     def __init__(self, table: str, columns: tuple[str, ...], with_order: bool = False):
         self.schema = arrow_schema(MODELS_BY_TABLE[table])
@@ -121,20 +142,27 @@ class _RowBuffer:
         if sorted(columns) != sorted(self.schema.names):
             raise ValueError(f"{table}: columns {columns} do not match the schema {self.schema.names}")
         self.columns = columns
-        self.rows: list[tuple] = []
+        self.values: list[list] = [[] for _ in columns]
         self.batches: list[pa.RecordBatch] = []
 
     def append(self, row: tuple) -> None:
-        self.rows.append(row)
-        if len(self.rows) >= BATCH_ROWS:
+        for values, value in zip(self.values, row):
+            values.append(value)
+        if len(self.values[0]) >= BATCH_ROWS:
+            self.flush()
+
+    def extend(self, columns: tuple[list, ...]) -> None:
+        for values, column in zip(self.values, columns):
+            values.extend(column)
+        if len(self.values[0]) >= BATCH_ROWS:
             self.flush()
 
     def flush(self) -> None:
-        if self.rows:
-            by_name = dict(zip(self.columns, zip(*self.rows)))
+        if self.values[0]:
+            by_name = dict(zip(self.columns, self.values))
             self.batches.append(pa.RecordBatch.from_arrays(
                 [pa.array(by_name[f.name], type=f.type) for f in self.schema], schema=self.schema))
-            self.rows = []
+            self.values = [[] for _ in self.columns]
 
     def table(self) -> pa.Table:
         self.flush()
@@ -232,15 +260,16 @@ class Resolver:
     """Corpus tables from documents added one by one, in input order."""
 
     def __init__(self):
-        self.documents = _RowBuffer("documents", tuple(MODELS_BY_TABLE["documents"].model_fields))
-        self.mentions = _RowBuffer("mentions", ("actor_id", "doc_id", "text", "char_start", "char_end"))
-        self.roles = _RowBuffer("actor_roles", ("actor_id", "title", "organization_id", "doc_id", "as_of"))
-        self.event_sources = _RowBuffer("event_sources", ("event_id", "doc_id", "sentence", "char_start", "char_end"),
+        self.documents = _ColumnBuffer("documents", tuple(MODELS_BY_TABLE["documents"].model_fields))
+        self.mentions = _ColumnBuffer("mentions", ("actor_id", "doc_id", "text", "char_start", "char_end"))
+        self.roles = _ColumnBuffer("actor_roles", ("actor_id", "title", "organization_id", "doc_id", "as_of"))
+        self.event_sources = _ColumnBuffer("event_sources", ("event_id", "doc_id", "sentence", "char_start", "char_end"),
                                         with_order=True)
-        self.agreement_sources = _RowBuffer("agreement_sources",
+        self.agreement_sources = _ColumnBuffer("agreement_sources",
                                             ("agreement_id", "doc_id", "sentence", "char_start", "char_end"),
                                             with_order=True)
         self.quarantine: list[dict] = []
+        self.rows_valid = True  # every mention and role passed its Pydantic record in `document_rows`
         self.actors: dict[str, list] = {}  # key -> [kind, country, canonical, surfaces]
         self.clusters: list[_EventCluster] = []
         self.by_day: dict[tuple, list[_EventCluster]] = {}
@@ -257,15 +286,16 @@ class Resolver:
         doc_id = document["doc_id"]
         self.documents.append(tuple(_date(document[c]) if c == "published" else document[c]
                                     for c in self.documents.columns))
-        for a_id, text, start, end in rows["mentions"]:
-            self.mentions.append((a_id, doc_id, text, start, end))
+        a_ids, texts, starts, ends = rows["mentions"]
+        self.mentions.extend((a_ids, [doc_id] * len(a_ids), texts, starts, ends))
         as_of = dt.date.fromisoformat(rows["as_of"]) if rows["as_of"] else None
-        for a_id, title, org_id in rows["roles"]:
-            self.roles.append((a_id, title, org_id, doc_id, as_of))
+        a_ids, titles, org_ids = rows["roles"]
+        self.roles.extend((a_ids, titles, org_ids, [doc_id] * len(a_ids), [as_of] * len(a_ids)))
+        self.rows_valid = self.rows_valid and rows["rows_valid"]
         for key, kind, country, canonical, surfaces in rows["actors"]:
             merged = self.actors.get(key)
             if merged is None:
-                self.actors[key] = [kind, country, canonical or _canonical_for_key(key), set(surfaces)]
+                self.actors[key] = [kind, country, canonical, set(surfaces)]
             else:
                 merged[3].update(surfaces)
                 merged[1] = merged[1] or country
@@ -381,7 +411,11 @@ class Resolver:
                   "agreement_sources": self.agreement_sources.table()}
         for name, rows in from_rows.items():
             tables[name] = pa.Table.from_pylist(rows, schema=arrow_schema(MODELS_BY_TABLE[name]))
-        return {m.table.name: finish_table(tables[m.table.name], m.table.name) for m in MODELS_BY_TABLE.values()}
+        finished = {m.table.name: finish_table(tables[m.table.name], m.table.name) for m in MODELS_BY_TABLE.values()}
+        if self.rows_valid:
+            for name in ("mentions", "actor_roles"):
+                finished[name] = finished[name].replace_schema_metadata(ROW_RULES_CHECKED)
+        return finished
 
 
 def resolve(docs: list[IngestedDocument], extractions: list[dict], quarantine: list[QuarantineEntry]

@@ -21,11 +21,21 @@ def _is_date(value) -> bool:
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 
+# Python's whitespace (what str.strip removes); a value passes when it has any other character.
+_HAS_NON_SPACE = "[^" + "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) + "]"
+
+
+def _non_empty_strings(s: pd.Series) -> pd.Series:
+    """`isinstance(v, str) and v.strip() != ""` per value; one regex pass on a string column."""
+    if isinstance(s.dtype, pd.StringDtype):
+        return s.str.contains(_HAS_NON_SPACE, regex=True).fillna(False).astype(bool)
+    return s.map(lambda v: isinstance(v, str) and v.strip() != "")
+
+
 def _column_checks(col: ColumnSpec) -> list[pa.Check]:
     checks: list[pa.Check] = []
     if col.base is str:
-        checks.append(pa.Check(lambda s: s.map(lambda v: isinstance(v, str) and v.strip() != ""),
-                               element_wise=False, name="non_empty_string"))
+        checks.append(pa.Check(_non_empty_strings, element_wise=False, name="non_empty_string"))
         if col.enum_values:
             checks.append(pa.Check.isin(list(col.enum_values), name="enum"))
     elif col.base is dt.date:
