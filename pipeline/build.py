@@ -11,23 +11,25 @@ tables (columnar), never every article's text.
 """
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import pyarrow as pa
 
-from pipeline.cache import ExtractionCache, extractor_version
+from pipeline.cache import ExtractionCache
 from pipeline.engine import open_engine, process_one
 from pipeline.ingest import InputFile, scan_folder
 from pipeline.params import Params
 from pipeline.publish import publish
 from pipeline.resolve import Resolver
+from pipeline.version import extractor_version
 from schemas.records import QuarantineEntry
 
 #: Articles per task sent to a worker, and entries read ahead (the wave) whose tasks run together.
-BATCH_SIZE = 32
-WAVE_SIZE = 2048
+BATCH_SIZE = 16
+WAVE_SIZE = 512
 
 
 @dataclass
@@ -68,35 +70,63 @@ def _waves(items, size: int):
         yield wave
 
 
+class _Wave:
+    """A run of consecutive entries, their outcomes as they arrive, and how many batches are out."""
+
+    __slots__ = ("items", "outcomes", "batches_out")
+
+    def __init__(self, items: list):
+        self.items = items
+        self.outcomes: list = [None] * len(items)
+        self.batches_out = 0
+
+
 def _outcomes(items, params: Params, run, cache: ExtractionCache | None, stats: BuildStats, batch_size: int,
               wave_size: int):
-    """(entry, outcome) in input order, a wave of entries at a time (memory bounded by the wave). The
-    outcome is None for an entry whose outcome an earlier entry with the same bytes decides."""
+    """(entry, outcome) in input order. Entries are read a wave at a time; the wave's new articles go out
+    in batches, and one continuous stream of batches keeps every worker busy across waves. A wave is
+    emitted once all its batches are back, so memory holds a few waves, never the corpus. The outcome is
+    None for an entry whose outcome an earlier entry with the same bytes decides."""
     requested: set[str] = set()
-    for wave in _waves(items, wave_size):
-        outcomes: list = [None] * len(wave)
-        missing: list[int] = []
-        for i, item in enumerate(wave):
-            stats.entries += 1
-            if isinstance(item, QuarantineEntry):
-                continue
-            if item.sha256 is None:
-                outcomes[i] = process_one(item.raw, params)
-            elif item.sha256 not in requested:
-                requested.add(item.sha256)
-                outcomes[i] = cache.get(item.sha256) if cache else None
-                if outcomes[i] is None:
-                    missing.append(i)
-                else:
-                    stats.cache_hits += 1
-        batches = [missing[k:k + batch_size] for k in range(0, len(missing), batch_size)]
-        for indices, done in zip(batches, run([wave[i].raw for i in indices] for indices in batches)):
-            for i, outcome in zip(indices, done):
-                outcomes[i] = outcome
-                if cache:
-                    cache.put(wave[i].sha256, outcome)
-            stats.extracted += len(done)
-        yield from zip(wave, outcomes)
+    waves: deque[_Wave] = deque()
+    owners: deque[tuple[_Wave, list[int]]] = deque()
+
+    def batches():
+        for entries in _waves(items, wave_size):
+            wave = _Wave(entries)
+            missing = []
+            for i, item in enumerate(entries):
+                stats.entries += 1
+                if isinstance(item, QuarantineEntry):
+                    continue
+                if item.sha256 is None:
+                    wave.outcomes[i] = process_one(item.raw, params)
+                elif item.sha256 not in requested:
+                    requested.add(item.sha256)
+                    wave.outcomes[i] = cache.get(item.sha256) if cache else None
+                    if wave.outcomes[i] is None:
+                        missing.append(i)
+                    else:
+                        stats.cache_hits += 1
+            # a wave without new articles still sends one empty batch: its return releases the wave
+            chunks = [missing[k:k + batch_size] for k in range(0, len(missing), batch_size)] or [[]]
+            wave.batches_out = len(chunks)
+            waves.append(wave)
+            for indices in chunks:
+                owners.append((wave, indices))
+                yield [entries[i].raw for i in indices]
+
+    for done in run(batches()):
+        wave, indices = owners.popleft()
+        for i, outcome in zip(indices, done):
+            wave.outcomes[i] = outcome
+            if cache:
+                cache.put(wave.items[i].sha256, outcome)
+        stats.extracted += len(done)
+        wave.batches_out -= 1
+        while waves and waves[0].batches_out == 0:
+            ready = waves.popleft()
+            yield from zip(ready.items, ready.outcomes)
 
 
 def build_tables(input_dir: Path, params: Params, path_prefix: str | None = None, *, engine: str = "local",

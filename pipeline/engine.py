@@ -20,11 +20,11 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
-from pipeline.cache import extractor_version
 from pipeline.extract import extract_document
 from pipeline.ingest import Rejected, ingest_bytes
 from pipeline.params import Params
-from pipeline.resolve import document_rows
+from pipeline.docrows import document_rows
+from pipeline.version import extractor_version
 
 ENGINES = ("local", "dask")
 #: Stands in for the source path inside workers; the building process sets the real one.

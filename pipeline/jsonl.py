@@ -23,9 +23,12 @@ _SHORT_ESCAPES = (("\\", "\\\\"), ('"', '\\"'), ("\n", "\\n"), ("\r", "\\r"), ("
                   ("\f", "\\f"))
 _OTHER_CONTROLS = [chr(c) for c in range(0x20) if chr(c) not in "\n\r\t\b\f"]
 _OTHER_CONTROL_PATTERN = "[" + "".join(f"\\x{ord(c):02x}" for c in _OTHER_CONTROLS) + "]"
+_NEEDS_ESCAPE = r'[\x00-\x1f"\\]'
 
 
 def _escaped(strings: pa.Array) -> pa.Array:
+    if not pc.any(pc.match_substring_regex(strings, _NEEDS_ESCAPE)).as_py():
+        return strings
     for raw, escaped in _SHORT_ESCAPES:
         strings = pc.replace_substring(strings, raw, escaped)
     if pc.any(pc.match_substring_regex(strings, _OTHER_CONTROL_PATTERN)).as_py():

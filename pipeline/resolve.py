@@ -6,10 +6,10 @@ event across documents (same type, same day, a shared non-country
 participant, or the same name); one agreement per (type, parties, status).
 
 Two steps, so resolution streams and scales:
-- `document_rows(document, extraction)` (pure, per document, run by the
-  workers and cached) turns one extraction into the rows that need no other
-  document (mentions, roles with their actor ids) plus the parts that do
-  (actors, events, agreements);
+- `pipeline.docrows.document_rows(document, extraction)` (pure, per
+  document, run by the workers and cached) turns one extraction into the
+  rows that need no other document (mentions, roles with their actor ids)
+  plus the parts that do (actors, events, agreements);
 - `Resolver.add` folds those into the corpus state in input order; only
   cross-document state is kept as Python objects (one entry per actor key,
   per event cluster and per agreement cluster; events are matched through a
@@ -25,19 +25,17 @@ import datetime as dt
 import json
 import re
 import sys
-from functools import lru_cache
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from pydantic import ValidationError
 
-from pipeline.gazetteer import gazetteer, vn_bodies
+from pipeline.docrows import actor_id, document_rows
 from pipeline.ids import make_id
 from pipeline.ingest import IngestedDocument
 from pipeline.text import fold
 from schemas.derive import arrow_schema
-from schemas.records import MODELS_BY_TABLE, ActorRole, Mention, QuarantineEntry
+from schemas.records import MODELS_BY_TABLE, QuarantineEntry
 
 #: Release tables by name: Arrow tables from `Resolver.finish`, or lists of row dicts (read back from JSONL).
 Tables = dict[str, "pa.Table | list[dict]"]
@@ -46,28 +44,6 @@ Tables = dict[str, "pa.Table | list[dict]"]
 BATCH_ROWS = 65_536
 #: Schema metadata of a table whose every row already passed its Pydantic record.
 ROW_RULES_CHECKED = {"paradip.row_rules": "checked"}
-
-
-@lru_cache(maxsize=1 << 16)
-def actor_id(key: str) -> str:
-    return make_id("act", key)
-
-
-def _canonical_for_key(key: str) -> str | None:
-    """English name of a state body from its structural key (`gov:peoples-committee:vnloc:ha-noi`)."""
-    if not key.startswith("gov:"):
-        return None
-    _, body, where = key.split(":", 2)
-    entries = gazetteer().entries
-    place = entries.get(where)
-    if body == "city-government" and place:
-        return f"{place.name} City Council" if place.kind == "locality" else None
-    if body == "embassy":
-        return None
-    names = {row["key"]: row["name_en"] for row in vn_bodies()}
-    if body in names and place:
-        return f"{place.name} {names[body]}"
-    return None
 
 
 def _best_name(surfaces, canonical: str | None, kind: str) -> str:
@@ -79,55 +55,6 @@ def _best_name(surfaces, canonical: str | None, kind: str) -> str:
     if canonical and len(canonical) >= max(len(s) for s in pool):
         return canonical
     return max(pool, key=lambda s: (len(s), sum(not c.isascii() for c in s), s))
-
-
-def _first_per_key(rows, key) -> list:
-    seen, out = set(), []
-    for row in rows:
-        k = key(row)
-        if k not in seen:
-            seen.add(k)
-            out.append(row)
-    return out
-
-
-def _row_rules_hold(model, rows: list[dict]) -> bool:
-    try:
-        for row in rows:
-            model.model_validate(row)
-    except ValidationError:
-        return False
-    return True
-
-
-def document_rows(document: dict, extraction: dict) -> dict:
-    """The per-document part of resolution: everything that needs no other document.
-
-    `document` is the `Document` record as a dict. Mentions and roles come out as columns, deduplicated
-    by their primary key within the document (first wins), with their actor ids; `rows_valid` says
-    whether every one of them passed its Pydantic record (so the corpus step need not check them again).
-    """
-    doc_id = document["doc_id"]
-    mentions = _first_per_key(
-        ({"actor_id": actor_id(m["key"]), "doc_id": doc_id, "text": m["text"], "char_start": m["start"],
-          "char_end": m["end"]} for m in extraction["mentions"]),
-        key=lambda r: (r["char_start"], r["char_end"], r["actor_id"]))
-    roles = _first_per_key(
-        ({"actor_id": actor_id(r["person_key"]), "title": r["title"], "doc_id": doc_id, "as_of": extraction["as_of"],
-          "organization_id": actor_id(r["organization_key"]) if r["organization_key"] else None}
-         for r in extraction["roles"]),
-        key=lambda r: (r["actor_id"], r["title"]))
-    return {
-        "document": document,
-        "as_of": extraction["as_of"],
-        "mentions": tuple([m[c] for m in mentions] for c in ("actor_id", "text", "char_start", "char_end")),
-        "roles": tuple([r[c] for r in roles] for c in ("actor_id", "title", "organization_id")),
-        "rows_valid": _row_rules_hold(Mention, mentions) and _row_rules_hold(ActorRole, roles),
-        "actors": [(a["key"], a["kind"], a["country"], a["canonical"] or _canonical_for_key(a["key"]), a["surfaces"])
-                   for a in extraction["actors"]],
-        "events": extraction["events"],
-        "agreements": extraction["agreements"],
-    }
 
 
 class _ColumnBuffer:
@@ -201,8 +128,16 @@ def finish_table(table: pa.Table, name: str) -> pa.Table:
         keep = pa.concat_arrays([pa.array([True]), pc.invert(same).combine_chunks()])
         if not pc.all(keep).as_py():
             indices = pc.filter(indices, keep)
-    out = table.drop_columns(order).take(indices) if order else table.take(indices)
-    return out.combine_chunks()
+    # column by column, dropping each source column once taken: the copy never doubles the table
+    names = [n for n in table.column_names if n not in order]
+    columns = [table.column(n) for n in names]
+    schema = pa.schema([table.schema.field(n) for n in names], metadata=table.schema.metadata)
+    del table, keyed, ordered_keys
+    out = []
+    for i in range(len(columns)):
+        out.append(columns[i].take(indices).combine_chunks())
+        columns[i] = None
+    return pa.Table.from_arrays(out, schema=schema)
 
 
 class _EventCluster:
@@ -223,8 +158,8 @@ class _EventCluster:
         self.salient: set[str] = set()
         self.sectors: set[str] = set()
         self.cameo = ev["cameo_code"]
-        self.parent = None
-        self.agreement = None
+        self.parent: _EventCluster | None = None
+        self.agreement: str | None = None
         self.n_sources = 0
 
 
@@ -234,7 +169,7 @@ class _AgreementCluster:
     def __init__(self, index, agreement_id, a):
         self.index = index
         self.agreement_id = agreement_id
-        self.a = dict(a)
+        self.a = {k: v for k, v in a.items() if k != "sources"}
         self.sectors: set[str] = set()
         self.n_sources = 0
 
@@ -273,9 +208,7 @@ class Resolver:
         self.actors: dict[str, list] = {}  # key -> [kind, country, canonical, surfaces]
         self.clusters: list[_EventCluster] = []
         self.by_day: dict[tuple, list[_EventCluster]] = {}
-        self.local_events: dict[tuple[str, int], _EventCluster] = {}
         self.agreement_clusters: dict[tuple, _AgreementCluster] = {}
-        self.local_agreements: dict[tuple[str, int], str] = {}
 
     def add_quarantine(self, entry: QuarantineEntry) -> None:
         self.quarantine.append(entry.model_dump())
@@ -299,11 +232,20 @@ class Resolver:
             else:
                 merged[3].update(surfaces)
                 merged[1] = merged[1] or country
-        self._add_events(doc_id, rows["events"])
-        self._add_agreements(doc_id, rows["agreements"])
+        clusters = self._add_events(doc_id, rows["events"])
+        agreement_ids = self._add_agreements(doc_id, rows["agreements"])
+        # links point inside the document; a later report of the same event may redirect them
+        for ev, cluster in zip(rows["events"], clusters):
+            if ev["parent"] is not None:
+                cluster.parent = clusters[ev["parent"]] if 0 <= ev["parent"] < len(clusters) else None
+            if ev["agreement"] is not None:
+                cluster.agreement = (agreement_ids[ev["agreement"]] if 0 <= ev["agreement"] < len(agreement_ids)
+                                     else None)
 
-    def _add_events(self, doc_id: str, events: list[dict]) -> None:
-        for i, ev in enumerate(events):
+    def _add_events(self, doc_id: str, events: list[dict]) -> list[_EventCluster]:
+        """The cluster of each of the document's events (a new one, or the event it reports again)."""
+        doc_clusters = []
+        for ev in events:
             start, end, precision = _event_date(ev)
             salient = {k for k in ev["participants"] if self._kind(k) != "country"}
             target = None
@@ -328,14 +270,13 @@ class Resolver:
             for s, e, sentence in ev["sources"]:
                 self.event_sources.append((target.event_id, doc_id, sentence, s, e, target.index, target.n_sources))
                 target.n_sources += 1
-            self.local_events[(doc_id, i)] = target
-            if ev["parent"] is not None:
-                target.parent = (doc_id, ev["parent"])
-            if ev["agreement"] is not None:
-                target.agreement = (doc_id, ev["agreement"])
+            doc_clusters.append(target)
+        return doc_clusters
 
-    def _add_agreements(self, doc_id: str, agreements: list[dict]) -> None:
-        for i, a in enumerate(agreements):
+    def _add_agreements(self, doc_id: str, agreements: list[dict]) -> list[str]:
+        """The agreement id of each of the document's agreements."""
+        doc_agreements = []
+        for a in agreements:
             key = (a["agreement_type"], frozenset(a["parties"]), a["status"])
             c = self.agreement_clusters.get(key)
             if c is None:
@@ -347,7 +288,8 @@ class Resolver:
             c.sectors |= set(a["sectors"])
             for col in ("date_signed", "date_effective"):
                 c.a[col] = c.a[col] or a[col]
-            self.local_agreements[(doc_id, i)] = c.agreement_id
+            doc_agreements.append(c.agreement_id)
+        return doc_agreements
 
     def _kind(self, key: str) -> str | None:
         merged = self.actors.get(key)
@@ -365,7 +307,7 @@ class Resolver:
     def _event_rows(self) -> tuple[list[dict], list[dict]]:
         events, participants = [], []
         for c in self.clusters:
-            parent = self.local_events.get(c.parent) if c.parent else None
+            parent = c.parent
             location = None
             if c.type == "visit":
                 location = next((actor_id(k) for k in c.participants
@@ -375,7 +317,7 @@ class Resolver:
                 "date_end": c.end, "date_precision": c.precision if c.start else None,
                 "date_text": c.date_text, "location_id": location,
                 "parent_event_id": parent.event_id if parent and parent is not c else None,
-                "agreement_id": self.local_agreements.get(c.agreement) if c.agreement else None,
+                "agreement_id": c.agreement,
                 "sectors": sorted(c.sectors), "cameo_code": c.cameo})
             for k, role in c.participants.items():
                 if c.cameo == "043":
@@ -406,12 +348,15 @@ class Resolver:
         agreements, parties = self._agreement_rows()
         from_rows = {"actors": self._actor_rows(), "events": events, "event_participants": participants,
                      "agreements": agreements, "agreement_parties": parties, "quarantine": self.quarantine}
-        tables = {"documents": self.documents.table(), "mentions": self.mentions.table(),
-                  "actor_roles": self.roles.table(), "event_sources": self.event_sources.table(),
-                  "agreement_sources": self.agreement_sources.table()}
-        for name, rows in from_rows.items():
-            tables[name] = pa.Table.from_pylist(rows, schema=arrow_schema(MODELS_BY_TABLE[name]))
-        finished = {m.table.name: finish_table(tables[m.table.name], m.table.name) for m in MODELS_BY_TABLE.values()}
+        buffers = {"documents": self.documents, "mentions": self.mentions, "actor_roles": self.roles,
+                   "event_sources": self.event_sources, "agreement_sources": self.agreement_sources}
+        finished = {}
+        for model in MODELS_BY_TABLE.values():  # one table at a time: at most one unsorted copy alive
+            name = model.table.name
+            table = (buffers[name].table() if name in buffers
+                     else pa.Table.from_pylist(from_rows.pop(name), schema=arrow_schema(model)))
+            finished[name] = finish_table(table, name)
+            del table
         if self.rows_valid:
             for name in ("mentions", "actor_roles"):
                 finished[name] = finished[name].replace_schema_metadata(ROW_RULES_CHECKED)

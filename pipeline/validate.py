@@ -67,15 +67,15 @@ class ValidationFailed(Exception):
         self.report = report
 
 
-#: Rows checked per Pydantic pass and per Pandera frame: bounds validation memory on large tables.
-VALIDATE_CHUNK_ROWS = 250_000
+#: Rows per Pandera frame (and per batch of Pydantic records): bounds validation memory on large tables.
+VALIDATE_CHUNK_ROWS = 100_000
 
 
 def _pydantic_failures(model, table: "pa_arrow.Table | list[dict]", report: "ValidationReport"):
     """Row rules: every row through its Pydantic record, a chunk at a time; yields the valid records
     when `table` is a list of dicts (an Arrow table is already typed and kept as it is)."""
     name = model.table.name
-    rows = table if isinstance(table, list) else table_rows(table, VALIDATE_CHUNK_ROWS)
+    rows = table if isinstance(table, list) else table_rows(table, 8192)
     for i, row in enumerate(rows):
         try:
             record = model.model_validate(row)

@@ -21,8 +21,11 @@ def _is_date(value) -> bool:
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 
-# Python's whitespace (what str.strip removes); a value passes when it has any other character.
-_HAS_NON_SPACE = "[^" + "".join(chr(c) for c in range(0x110000) if chr(c).isspace()) + "]"
+# Python's whitespace, what str.strip removes (every c with chr(c).isspace(); a test keeps it in step);
+# a value passes when it has any other character.
+PY_WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+                 "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_HAS_NON_SPACE = f"[^{PY_WHITESPACE}]"
 
 
 def _non_empty_strings(s: pd.Series) -> pd.Series:

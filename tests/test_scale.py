@@ -11,11 +11,11 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-import pipeline.cache as cache_module
+import pipeline.version as version_module
 import pipeline.validate as validate_module
 from conftest import ROOT, SHARED
 from pipeline.build import build
-from pipeline.cache import EXTRACTOR_MODULES, extractor_version
+from pipeline.version import EXTRACTOR_MODULES, extractor_version
 from pipeline.resolve import finish_table
 from pipeline.validate import validate_tables
 
@@ -94,7 +94,7 @@ def test_cache_is_dropped_when_the_extractor_changes(corpus, tmp_path, params, m
     changed_params = type(params)(**{**params.__dict__, "min_main_chars": params.min_main_chars + 1})
     assert extractor_version(changed_params) != extractor_version(params)
     assert _build(corpus, tmp_path / "c", changed_params, cache_dir=cache).stats.extracted == first.stats.extracted
-    monkeypatch.setattr(cache_module, "reference_digest", lambda: "reference data edited")
+    monkeypatch.setattr(version_module, "reference_digest", lambda: "reference data edited")
     assert _build(corpus, tmp_path / "d", params, cache_dir=cache).stats.extracted == first.stats.extracted
 
 
@@ -102,8 +102,8 @@ def test_extractor_version_covers_every_module_the_workers_run():
     code = ("import sys, pipeline.engine; print(' '.join(m for m in sys.modules "
             "if m.startswith(('pipeline.', 'schemas.'))))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
-    missing = set(loaded.stdout.split()) - set(EXTRACTOR_MODULES) - {"pipeline.cache"}
-    assert not missing, f"add {sorted(missing)} to pipeline.cache.EXTRACTOR_MODULES"
+    missing = set(loaded.stdout.split()) - set(EXTRACTOR_MODULES) - {"pipeline.version"}
+    assert not missing, f"add {sorted(missing)} to pipeline.version.EXTRACTOR_MODULES"
 
 
 def test_chunked_validation_reports_rows_of_the_whole_table(seed_release, monkeypatch):
@@ -139,3 +139,15 @@ def test_finish_table_keeps_the_first_row_per_key_and_sorts_by_text():
     # "10" sorts before "9" (the release orders by text); of the two evt_b rows at 5, cluster 0 came first
     assert [(r["event_id"], r["char_start"], r["sentence"]) for r in out] == [
         ("evt_a", 10, "x"), ("evt_a", 9, "y"), ("evt_b", 5, "second")]
+
+
+def test_vectorised_non_empty_string_check_agrees_with_python_strip():
+    import pandas as pd
+
+    from schemas.pandera_schemas import PY_WHITESPACE, _non_empty_strings
+
+    assert PY_WHITESPACE == "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+    values = ["x", " ", "", None, " a ", "\x1f", "\u3000\u2028", "\u200b", "\x00", "ở"]
+    columnar = _non_empty_strings(pa.table({"v": values}).to_pandas()["v"]).tolist()
+    assert columnar == [isinstance(v, str) and v.strip() != "" for v in values]
+    assert _non_empty_strings(pd.Series(values, dtype=object)).tolist() == columnar

@@ -1,0 +1,46 @@
+"""The extractor version: a hash of everything that decides one article's outcome.
+
+That is the source of every module the per-document work runs
+(`EXTRACTOR_MODULES`; a test checks the list against what a worker
+imports), the reference data and rules (`pipeline.gazetteer.reference_digest`),
+the ingest parameters and Python's major.minor (pickled outcomes). The
+extraction cache is keyed by it, and Dask workers must report the same one.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib.util
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+from pipeline.gazetteer import reference_digest
+from pipeline.params import Params
+
+#: Every module whose code decides a document's outcome (what the workers run).
+EXTRACTOR_MODULES = (
+    "pipeline.engine", "pipeline.ingest", "pipeline.segment", "pipeline.dates", "pipeline.text",
+    "pipeline.gazetteer", "pipeline.actors", "pipeline.events", "pipeline.extract", "pipeline.docrows",
+    "pipeline.ids", "pipeline.params", "schemas.records", "schemas.vocab",
+)
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """sha256 over the source of `EXTRACTOR_MODULES`."""
+    h = hashlib.sha256()
+    for name in EXTRACTOR_MODULES:
+        origin = importlib.util.find_spec(name).origin
+        h.update(name.encode() + b"\0" + Path(origin).read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def extractor_version(params: Params) -> str:
+    """Hash of the extraction code, reference data, rules, ingest parameters and Python's major.minor."""
+    ingest_params = {k: v for k, v in dataclasses.asdict(params).items() if k != "version"}
+    h = hashlib.sha256()
+    for part in (code_digest(), reference_digest(), repr(sorted(ingest_params.items())),
+                 f"{sys.version_info.major}.{sys.version_info.minor}"):
+        h.update(part.encode() + b"\0")
+    return h.hexdigest()
