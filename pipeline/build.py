@@ -11,7 +11,9 @@ tables (columnar), never every article's text.
 """
 from __future__ import annotations
 
+import tempfile
 from collections import deque
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -24,6 +26,7 @@ from pipeline.ingest import InputFile, scan_folder
 from pipeline.params import Params
 from pipeline.publish import publish
 from pipeline.resolve import Resolver
+from pipeline.spill import SpilledTables
 from pipeline.version import extractor_version
 from schemas.records import QuarantineEntry
 
@@ -50,8 +53,15 @@ class BuildStats:
 @dataclass
 class BuildResult:
     release: Path
-    arrow: dict[str, pa.Table]
+    arrow: Mapping[str, pa.Table]  # read from `workspace` when spilled
     stats: BuildStats = field(default_factory=BuildStats)
+    workspace: tempfile.TemporaryDirectory | None = None  # removed with the result
+
+    @property
+    def rows(self) -> dict[str, int]:
+        if isinstance(self.arrow, SpilledTables):
+            return dict(self.arrow.rows)
+        return {name: table.num_rows for name, table in self.arrow.items()}
 
     @cached_property
     def tables(self) -> dict[str, list[dict]]:
@@ -131,10 +141,13 @@ def _outcomes(items, params: Params, run, cache: ExtractionCache | None, stats: 
 
 def build_tables(input_dir: Path, params: Params, path_prefix: str | None = None, *, engine: str = "local",
                  jobs: int | None = 1, scheduler: str | None = None, cache_dir: Path | None = None,
-                 batch_size: int = BATCH_SIZE, wave_size: int = WAVE_SIZE) -> tuple[dict[str, pa.Table], BuildStats]:
-    """Corpus tables of every entry of `input_dir` (see the module docstring), and what the build did."""
+                 spill_dir: Path | None = None, batch_size: int = BATCH_SIZE, wave_size: int = WAVE_SIZE,
+                 ) -> tuple[Mapping[str, pa.Table], BuildStats]:
+    """Corpus tables of every entry of `input_dir` (see the module docstring), and what the build did.
+
+    With `spill_dir` the tables are a `SpilledTables` mapping backed by files there."""
     stats = BuildStats(extractor_version=extractor_version(params))
-    resolver = Resolver()
+    resolver = Resolver(spill_dir)
     seen_ok: dict[str, str] = {}
     rejected: dict[str, tuple[str, str]] = {}
     cache = ExtractionCache(cache_dir, stats.extractor_version) if cache_dir else None
@@ -176,7 +189,13 @@ def _entry(item: InputFile | QuarantineEntry, outcome, seen_ok: dict[str, str],
 def build(input_dir: Path, out_dir: Path, params: Params, path_prefix: str | None = None, *, engine: str = "local",
           jobs: int | None = 1, scheduler: str | None = None, cache_dir: Path | None = None,
           batch_size: int = BATCH_SIZE) -> BuildResult:
-    """Build and publish `out_dir/<version>/`; raises `ValidationFailed` or `ReleaseExists`."""
+    """Build and publish `out_dir/<version>/`; raises `ValidationFailed` or `ReleaseExists`.
+
+    Tables are spilled to a temporary folder between steps (memory holds one table at a time)."""
+    # Arrow's default pool keeps freed memory for reuse; tables here are made once and dropped, so
+    # freed buffers go straight back to the system (peak memory follows the live tables).
+    pa.set_memory_pool(pa.system_memory_pool())
+    workspace = tempfile.TemporaryDirectory(prefix="paradip-build-")
     tables, stats = build_tables(input_dir, params, path_prefix, engine=engine, jobs=jobs, scheduler=scheduler,
-                                 cache_dir=cache_dir, batch_size=batch_size)
-    return BuildResult(publish(tables, out_dir, params.version), tables, stats)
+                                 cache_dir=cache_dir, spill_dir=Path(workspace.name), batch_size=batch_size)
+    return BuildResult(publish(tables, out_dir, params.version), tables, stats, workspace)

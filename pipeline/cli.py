@@ -53,7 +53,7 @@ def build_command(
         typer.echo(str(exc), err=True)
         raise typer.Exit(1)
     if not quiet:
-        counts = ", ".join(f"{k} {v.num_rows}" for k, v in result.arrow.items())
+        counts = ", ".join(f"{name} {rows}" for name, rows in result.rows.items())
         typer.echo(f"published {result.release}: {counts}\n{result.stats.summary()}")
 
 

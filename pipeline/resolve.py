@@ -33,6 +33,7 @@ import pyarrow.compute as pc
 from pipeline.docrows import actor_id, document_rows
 from pipeline.ids import make_id
 from pipeline.ingest import IngestedDocument
+from pipeline.spill import BatchSpill, SpilledTables
 from pipeline.text import fold
 from schemas.derive import arrow_schema
 from schemas.records import MODELS_BY_TABLE, QuarantineEntry
@@ -41,7 +42,7 @@ from schemas.records import MODELS_BY_TABLE, QuarantineEntry
 Tables = dict[str, "pa.Table | list[dict]"]
 
 #: Rows buffered per table before they become one Arrow record batch.
-BATCH_ROWS = 65_536
+BATCH_ROWS = 16_384
 #: Schema metadata of a table whose every row already passed its Pydantic record.
 ROW_RULES_CHECKED = {"paradip.row_rules": "checked"}
 
@@ -61,7 +62,8 @@ class _ColumnBuffer:
     """Rows of one table, appended as tuples of `columns` or as whole columns, kept as Arrow record
     batches of about `BATCH_ROWS`."""
 
-    def __init__(self, table: str, columns: tuple[str, ...], with_order: bool = False):
+    def __init__(self, table: str, columns: tuple[str, ...], with_order: bool = False,
+                 spill_dir: Path | None = None):
         self.schema = arrow_schema(MODELS_BY_TABLE[table])
         if with_order:
             self.schema = self.schema.append(pa.field("_cluster", pa.int64())).append(pa.field("_seq", pa.int64()))
@@ -71,6 +73,7 @@ class _ColumnBuffer:
         self.columns = columns
         self.values: list[list] = [[] for _ in columns]
         self.batches: list[pa.RecordBatch] = []
+        self.spill = BatchSpill(spill_dir / f"{table}.rows", self.schema) if spill_dir else None
 
     def append(self, row: tuple) -> None:
         for values, value in zip(self.values, row):
@@ -87,12 +90,18 @@ class _ColumnBuffer:
     def flush(self) -> None:
         if self.values[0]:
             by_name = dict(zip(self.columns, self.values))
-            self.batches.append(pa.RecordBatch.from_arrays(
-                [pa.array(by_name[f.name], type=f.type) for f in self.schema], schema=self.schema))
+            batch = pa.RecordBatch.from_arrays(
+                [pa.array(by_name[f.name], type=f.type) for f in self.schema], schema=self.schema)
             self.values = [[] for _ in self.columns]
+            if self.spill:
+                self.spill.append(batch)
+            else:
+                self.batches.append(batch)
 
     def table(self) -> pa.Table:
         self.flush()
+        if self.spill:
+            return self.spill.table()
         table = pa.Table.from_batches(self.batches, schema=self.schema)
         self.batches = []
         return table
@@ -141,26 +150,38 @@ def finish_table(table: pa.Table, name: str) -> pa.Table:
 
 
 class _EventCluster:
-    """One event across documents, while documents are added."""
+    """One event across documents, while documents are added. A cluster that no later report can
+    join (no date or no non-country participant) is frozen once its document is added: participants
+    as a flat (key, role, ...) tuple, sectors as a tuple, no matching state; strings are shared."""
 
     __slots__ = ("index", "doc_id", "event_id", "type", "name", "start", "end", "precision", "date_text",
                  "participants", "salient", "sectors", "cameo", "parent", "agreement", "n_sources")
 
-    def __init__(self, index, doc_id, first_start, ev, start, end, precision):
+    def __init__(self, index, doc_id, first_start, ev, start, end, precision, intern):
         self.index = index
         self.doc_id = doc_id
         self.event_id = make_id("evt", doc_id, first_start)
-        self.type = ev["event_type"]
+        self.type = intern(ev["event_type"])
         self.name = ev["name"]
-        self.start, self.end, self.precision = start, end, precision
+        self.start, self.end, self.precision = start, end, precision and intern(precision)
         self.date_text = ev["date"]["text"] if ev["date"] else None
-        self.participants: dict[str, str] = {}
-        self.salient: set[str] = set()
-        self.sectors: set[str] = set()
-        self.cameo = ev["cameo_code"]
+        self.participants: dict[str, str] | tuple = {}
+        self.salient: set[str] | None = set()
+        self.sectors: set[str] | tuple = set()
+        self.cameo = intern(ev["cameo_code"])
         self.parent: _EventCluster | None = None
         self.agreement: str | None = None
         self.n_sources = 0
+
+    def freeze(self) -> None:
+        self.participants = tuple(x for item in self.participants.items() for x in item)
+        self.sectors = tuple(sorted(self.sectors))
+        self.salient = self.doc_id = None
+
+    def participant_roles(self):
+        if isinstance(self.participants, dict):
+            return self.participants.items()
+        return zip(self.participants[::2], self.participants[1::2])
 
 
 class _AgreementCluster:
@@ -192,22 +213,32 @@ def _date(value):
 
 
 class Resolver:
-    """Corpus tables from documents added one by one, in input order."""
+    """Corpus tables from documents added one by one, in input order.
 
-    def __init__(self):
-        self.documents = _ColumnBuffer("documents", tuple(MODELS_BY_TABLE["documents"].model_fields))
-        self.mentions = _ColumnBuffer("mentions", ("actor_id", "doc_id", "text", "char_start", "char_end"))
-        self.roles = _ColumnBuffer("actor_roles", ("actor_id", "title", "organization_id", "doc_id", "as_of"))
-        self.event_sources = _ColumnBuffer("event_sources", ("event_id", "doc_id", "sentence", "char_start", "char_end"),
-                                        with_order=True)
-        self.agreement_sources = _ColumnBuffer("agreement_sources",
-                                            ("agreement_id", "doc_id", "sentence", "char_start", "char_end"),
-                                            with_order=True)
+    With `spill_dir`, row batches and finished tables go to files there (see `pipeline.spill`), and
+    `finish` returns a `SpilledTables` mapping: memory then holds one batch while documents are added
+    and one table while tables are finished.
+    """
+
+    def __init__(self, spill_dir: Path | None = None):
+        self.spill_dir = spill_dir
+        self.documents = _ColumnBuffer("documents", tuple(MODELS_BY_TABLE["documents"].model_fields),
+                                       spill_dir=spill_dir)
+        self.mentions = _ColumnBuffer("mentions", ("actor_id", "doc_id", "text", "char_start", "char_end"),
+                                      spill_dir=spill_dir)
+        self.roles = _ColumnBuffer("actor_roles", ("actor_id", "title", "organization_id", "doc_id", "as_of"),
+                                   spill_dir=spill_dir)
+        self.event_sources = _ColumnBuffer("event_sources", ("event_id", "doc_id", "sentence", "char_start",
+                                                             "char_end"), with_order=True, spill_dir=spill_dir)
+        self.agreement_sources = _ColumnBuffer("agreement_sources", ("agreement_id", "doc_id", "sentence",
+                                                                     "char_start", "char_end"),
+                                               with_order=True, spill_dir=spill_dir)
         self.quarantine: list[dict] = []
         self.rows_valid = True  # every mention and role passed its Pydantic record in `document_rows`
         self.actors: dict[str, list] = {}  # key -> [kind, country, canonical, surfaces]
         self.clusters: list[_EventCluster] = []
-        self.by_day: dict[tuple, list[_EventCluster]] = {}
+        self.by_day: dict[tuple, list[_EventCluster]] = {}  # (type, start, non-country participant) -> clusters
+        self.strings: dict[str, str] = {}
         self.agreement_clusters: dict[tuple, _AgreementCluster] = {}
 
     def add_quarantine(self, entry: QuarantineEntry) -> None:
@@ -241,31 +272,43 @@ class Resolver:
             if ev["agreement"] is not None:
                 cluster.agreement = (agreement_ids[ev["agreement"]] if 0 <= ev["agreement"] < len(agreement_ids)
                                      else None)
+        for cluster in clusters:
+            if cluster.salient is not None and not (cluster.start and cluster.salient):
+                cluster.freeze()
+
+    def _intern(self, text: str) -> str:
+        return self.strings.setdefault(text, text)
+
+    def _match(self, ev: dict, doc_id: str, start: dt.date, salient: set[str]) -> _EventCluster | None:
+        """The earliest cluster of the same type and day, from another document, sharing a non-country
+        participant, whose name (if both have one) is the same. Blocking on (type, day, participant)
+        means only clusters that share a participant are ever compared."""
+        best = None
+        for key in salient:
+            for cand in self.by_day.get((ev["event_type"], start, key), ()):
+                if (best is None or cand.index < best.index) and cand.doc_id != doc_id and (
+                        not ev["name"] or not cand.name or _name_key(ev["name"]) == _name_key(cand.name)):
+                    best = cand
+        return best
 
     def _add_events(self, doc_id: str, events: list[dict]) -> list[_EventCluster]:
         """The cluster of each of the document's events (a new one, or the event it reports again)."""
         doc_clusters = []
         for ev in events:
             start, end, precision = _event_date(ev)
-            salient = {k for k in ev["participants"] if self._kind(k) != "country"}
-            target = None
-            if start is not None and precision == "day":
-                for cand in self.by_day.get((ev["event_type"], start), []):
-                    if cand.doc_id == doc_id:
-                        continue
-                    if (salient & cand.salient) and (not ev["name"] or not cand.name
-                                                     or _name_key(ev["name"]) == _name_key(cand.name)):
-                        target = cand
-                        break
+            salient = {self._intern(k) for k in ev["participants"] if self._kind(k) != "country"}
+            target = self._match(ev, doc_id, start, salient) if start is not None and precision == "day" else None
             if target is None:
-                target = _EventCluster(len(self.clusters), doc_id, ev["sources"][0][0], ev, start, end, precision)
+                target = _EventCluster(len(self.clusters), doc_id, ev["sources"][0][0], ev, start, end, precision,
+                                       self._intern)
                 self.clusters.append(target)
-                if start is not None:
-                    self.by_day.setdefault((ev["event_type"], start), []).append(target)
             for k, role in ev["participants"].items():
-                target.participants.setdefault(k, role)
+                target.participants.setdefault(self._intern(k), self._intern(role))
+            if target.start is not None:
+                for key in salient - target.salient:
+                    self.by_day.setdefault((target.type, target.start, key), []).append(target)
             target.salient |= salient
-            target.sectors |= set(ev["sectors"])
+            target.sectors |= {self._intern(x) for x in ev["sectors"]}
             target.name = target.name or ev["name"]
             for s, e, sentence in ev["sources"]:
                 self.event_sources.append((target.event_id, doc_id, sentence, s, e, target.index, target.n_sources))
@@ -310,7 +353,7 @@ class Resolver:
             parent = c.parent
             location = None
             if c.type == "visit":
-                location = next((actor_id(k) for k in c.participants
+                location = next((actor_id(k) for k, _ in c.participant_roles()
                                  if self._kind(k) in ("locality", "country") and self.actors[k][1] != "VN"), None)
             events.append({
                 "event_id": c.event_id, "event_type": c.type, "name": c.name, "date_start": c.start,
@@ -319,7 +362,7 @@ class Resolver:
                 "parent_event_id": parent.event_id if parent and parent is not c else None,
                 "agreement_id": c.agreement,
                 "sectors": sorted(c.sectors), "cameo_code": c.cameo})
-            for k, role in c.participants.items():
+            for k, role in c.participant_roles():
                 if c.cameo == "043":
                     role = "host" if self.actors[k][1] == "VN" else "guest"
                 elif c.type == "signing" and self._kind(k) != "person":
@@ -342,7 +385,7 @@ class Resolver:
             parties.extend({"agreement_id": c.agreement_id, "actor_id": actor_id(k)} for k in a["parties"])
         return agreements, parties
 
-    def finish(self) -> dict[str, pa.Table]:
+    def finish(self) -> "dict[str, pa.Table] | SpilledTables":
         """Every release table, deduplicated and sorted; the resolver is spent afterwards."""
         events, participants = self._event_rows()
         agreements, parties = self._agreement_rows()
@@ -350,16 +393,19 @@ class Resolver:
                      "agreements": agreements, "agreement_parties": parties, "quarantine": self.quarantine}
         buffers = {"documents": self.documents, "mentions": self.mentions, "actor_roles": self.roles,
                    "event_sources": self.event_sources, "agreement_sources": self.agreement_sources}
-        finished = {}
+        finished = SpilledTables(self.spill_dir) if self.spill_dir else {}
         for model in MODELS_BY_TABLE.values():  # one table at a time: at most one unsorted copy alive
             name = model.table.name
             table = (buffers[name].table() if name in buffers
                      else pa.Table.from_pylist(from_rows.pop(name), schema=arrow_schema(model)))
-            finished[name] = finish_table(table, name)
+            table = finish_table(table, name)
+            if self.rows_valid and name in ("mentions", "actor_roles"):
+                table = table.replace_schema_metadata(ROW_RULES_CHECKED)
+            if isinstance(finished, SpilledTables):
+                finished.put(name, table)
+            else:
+                finished[name] = table
             del table
-        if self.rows_valid:
-            for name in ("mentions", "actor_roles"):
-                finished[name] = finished[name].replace_schema_metadata(ROW_RULES_CHECKED)
         return finished
 
 

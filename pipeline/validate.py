@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 from pydantic import ValidationError
 
 from pipeline.resolve import ROW_RULES_CHECKED, Tables, read_tables, table_rows
+from pipeline.spill import SpilledTables, read_columns
 from schemas.derive import arrow_schema
 from schemas.pandera_schemas import table_schema
 from schemas.records import MODELS_BY_TABLE, SCHEMA_VERSION, SPAN_TABLES, TABLE_MODELS
@@ -119,7 +120,7 @@ def _reference_frames(name: str, arrow: dict[str, pa_arrow.Table]) -> dict[str, 
     for ref, cols in needed.items():
         if ref == name or ref not in arrow:
             continue
-        table = arrow[ref].select(sorted(cols))
+        table = read_columns(arrow, ref, sorted(cols))
         frames[ref] = (table if len(cols) > 1 else pa_arrow.table({c: pc.unique(table.column(c)) for c in cols})
                        ).to_pandas()
     return frames
@@ -159,13 +160,19 @@ def _pandera_failures(name: str, table: pa_arrow.Table, arrow: dict[str, pa_arro
 def validate_tables(tables: Tables) -> tuple[dict[str, pa_arrow.Table], ValidationReport]:
     """Typed Arrow tables and the report; the tables are only usable when `report.ok`.
 
-    `tables` holds lists of row dicts or Arrow tables of the release schema (as `pipeline.resolve` builds them).
+    `tables` holds lists of row dicts or Arrow tables of the release schema (as `pipeline.resolve` builds
+    them), or is a `SpilledTables` mapping, then returned as it is (tables are read when used).
     """
     report = ValidationReport()
-    arrow = {model.table.name: _typed(model, tables.get(model.table.name, []), report) for model in TABLE_MODELS}
-    for name, table in arrow.items():
+    spilled = isinstance(tables, SpilledTables)  # typed already: read one table at a time, keep none
+    arrow = tables if spilled else {m.table.name: _typed(m, tables.get(m.table.name, []), report)
+                                    for m in TABLE_MODELS}
+    for model in TABLE_MODELS:
+        name = model.table.name
+        table = _typed(model, arrow[name], report) if spilled else arrow[name]
         _pandera_failures(name, table, arrow, report)
         report.tables[name] = {"rows": table.num_rows, "failures": 0}
+        del table
     for name in report.tables:
         report.tables[name]["failures"] = sum(1 for f in report.failures if f["table"] == name)
     return arrow, report
