@@ -17,7 +17,7 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 
 from pipeline.extract import extract_document
@@ -87,11 +87,25 @@ def open_engine(params: Params, engine: str = "local", jobs: int | None = None, 
     if engine == "local" and jobs == 1:
         yield lambda batches: _ordered(lambda b: process_batch(b, params), lambda r: r, batches, 1, version)
     elif engine == "local":
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["pipeline.engine"])
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            yield lambda batches: _ordered(lambda b: pool.submit(process_batch, b, params),
-                                           lambda f: f.result(), batches, 2 * jobs + 2, version)
+        pool: ProcessPoolExecutor | None = None
+
+        def submit(batch: list[bytes]) -> Future:
+            nonlocal pool
+            if not batch:  # nothing to extract (all cached): no worker needed
+                done: Future = Future()
+                done.set_result(process_batch(batch, params))
+                return done
+            if pool is None:  # started on the first article to extract, so a cached rebuild starts none
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload(["pipeline.engine"])
+                pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+            return pool.submit(process_batch, batch, params)
+
+        try:
+            yield lambda batches: _ordered(submit, lambda f: f.result(), batches, 2 * jobs + 2, version)
+        finally:
+            if pool is not None:
+                pool.shutdown()
     elif engine == "dask":
         from distributed import Client, LocalCluster
 
