@@ -82,7 +82,7 @@ def decode(raw: bytes) -> tuple[str, str]:
 
 def detect_language(text: str) -> str | None:
     """`vi`, `en`, or None for anything else (by Vietnamese letters and English function words)."""
-    letters = sum(c.isalpha() for c in text)
+    letters = sum(map(str.isalpha, text))
     if letters < 20:
         return None
     if len(_VI_MARKS.findall(text)) / letters > 0.03:
