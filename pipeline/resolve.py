@@ -111,37 +111,44 @@ def _sort_key_column(column: pa.ChunkedArray) -> pa.ChunkedArray:
     """The column as the string the release is ordered by (None sorts as "", numbers and dates as text)."""
     if not pa.types.is_string(column.type):
         column = pc.cast(column, pa.string())
-    return pc.fill_null(column, "")
+    return pc.fill_null(column, "") if column.null_count else column
+
+
+def repeats_previous(indices: pa.Array, columns: list[pa.ChunkedArray]) -> pa.Array:
+    """In `indices` order, whether each row after the first has the same values as the row before
+    (one column taken at a time)."""
+    same = None
+    for column in columns:
+        taken = column.take(indices)
+        equal = pc.fill_null(pc.equal(taken.slice(1), taken.slice(0, len(taken) - 1)), False)
+        same = equal if same is None else pc.and_(same, equal)
+        del taken
+    return same
 
 
 def finish_table(table: pa.Table, name: str) -> pa.Table:
     """Deduplicated by primary key (first in generation order wins) and sorted by `sort_by`.
 
-    Generation order is the row order, refined by `_cluster`/`_seq` columns when present; those are dropped.
+    Generation order is the row order, refined by `_cluster`/`_seq` columns when present (dropped from
+    the result); the sort is stable. Memory: the table, its sort keys and one column being copied.
     """
     spec = MODELS_BY_TABLE[name].table
     if set(spec.primary_key) != set(spec.sort_by):
         raise ValueError(f"{name}: primary key and sort columns differ; dedupe by adjacency needs them equal")
     order = [c for c in ("_cluster", "_seq") if c in table.column_names]
-    keys = {f"_k{i}": _sort_key_column(table.column(c)) for i, c in enumerate(spec.sort_by)}
-    keyed = pa.table({**keys, **{c: table.column(c) for c in order},
-                      "_row": pa.array(range(table.num_rows), type=pa.int64())})
-    indices = pc.sort_indices(keyed, sort_keys=[(k, "ascending") for k in [*keys, *order, "_row"]])
-    ordered_keys = keyed.select(list(keys)).take(indices)
-    if ordered_keys.num_rows > 1:
-        same = None
-        for k in keys:
-            col = ordered_keys.column(k)
-            eq = pc.equal(col.slice(1), col.slice(0, col.length() - 1))
-            same = eq if same is None else pc.and_(same, eq)
-        keep = pa.concat_arrays([pa.array([True]), pc.invert(same).combine_chunks()])
-        if not pc.all(keep).as_py():
-            indices = pc.filter(indices, keep)
-    # column by column, dropping each source column once taken: the copy never doubles the table
+    keyed = pa.table({**{f"_k{i}": _sort_key_column(table.column(c)) for i, c in enumerate(spec.sort_by)},
+                      **{c: table.column(c) for c in order}})
+    indices = pc.sort_indices(keyed, sort_keys=[(c, "ascending") for c in keyed.column_names])
+    del keyed
+    if table.num_rows > 1:
+        repeats = repeats_previous(indices, [table.column(c) for c in spec.primary_key])
+        if pc.any(repeats).as_py():
+            indices = pc.filter(indices, pa.concat_arrays([pa.array([True]), pc.invert(repeats).combine_chunks()]))
+    # column by column, dropping each source column once copied: the table is never held twice
     names = [n for n in table.column_names if n not in order]
     columns = [table.column(n) for n in names]
     schema = pa.schema([table.schema.field(n) for n in names], metadata=table.schema.metadata)
-    del table, keyed, ordered_keys
+    del table
     out = []
     for i in range(len(columns)):
         out.append(columns[i].take(indices).combine_chunks())

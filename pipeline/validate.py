@@ -21,7 +21,7 @@ import pyarrow as pa_arrow
 import pyarrow.compute as pc
 from pydantic import ValidationError
 
-from pipeline.resolve import ROW_RULES_CHECKED, Tables, read_tables, table_rows
+from pipeline.resolve import ROW_RULES_CHECKED, Tables, repeats_previous, read_tables, table_rows
 from pipeline.spill import SpilledTables, read_columns
 from schemas.derive import arrow_schema
 from schemas.pandera_schemas import table_schema
@@ -127,9 +127,11 @@ def _reference_frames(name: str, arrow: dict[str, pa_arrow.Table]) -> dict[str, 
 
 
 def _duplicate_keys(name: str, table: pa_arrow.Table) -> int:
-    """Rows repeating a primary key across the whole table (Pandera sees one chunk at a time)."""
+    """Rows repeating a primary key across the whole table (Pandera sees one chunk at a time): sorted by
+    the key, a repeat equals the row before it (one key column in memory at a time)."""
     pk = list(MODELS_BY_TABLE[name].table.primary_key)
-    return table.num_rows - table.select(pk).group_by(pk).aggregate([]).num_rows
+    indices = pc.sort_indices(table.select(pk), sort_keys=[(c, "ascending") for c in pk])
+    return pc.sum(repeats_previous(indices, [table.column(c) for c in pk])).as_py() or 0
 
 
 def _pandera_failures(name: str, table: pa_arrow.Table, arrow: dict[str, pa_arrow.Table],
@@ -152,9 +154,10 @@ def _pandera_failures(name: str, table: pa_arrow.Table, arrow: dict[str, pa_arro
                                         "check": str(rec.get("check")),
                                         "row": None if idx is None or idx != idx else int(idx),
                                         "value": rec.get("failure_case")})
-    if table.num_rows > chunk and _duplicate_keys(name, table):
+    repeats = _duplicate_keys(name, table) if table.num_rows > chunk else 0
+    if repeats:
         report.failures.append({"table": name, "column": "(table)", "check": "primary_key_unique_across_chunks",
-                                "row": None, "value": _duplicate_keys(name, table)})
+                                "row": None, "value": repeats})
 
 
 def validate_tables(tables: Tables) -> tuple[dict[str, pa_arrow.Table], ValidationReport]:
