@@ -345,66 +345,67 @@ class Resolver:
         merged = self.actors.get(key)
         return merged[0] if merged else None
 
-    def _actor_rows(self) -> list[dict]:
-        rows = []
+    def _actor_rows(self):
         for key, (kind, country, canonical, surfaces) in self.actors.items():
             name = _best_name(sorted(surfaces), canonical, kind)
             aliases = sorted({s for s in [*surfaces, canonical] if s and s != name})
-            rows.append({"actor_id": actor_id(key), "name": name, "aliases": aliases, "kind": kind,
-                         "country": None if kind == "international" else country})
-        return rows
+            yield {"actor_id": actor_id(key), "name": name, "aliases": aliases, "kind": kind,
+                   "country": None if kind == "international" else country}
 
-    def _event_rows(self) -> tuple[list[dict], list[dict]]:
-        events, participants = [], []
+    def _event_rows(self):
         for c in self.clusters:
             parent = c.parent
             location = None
             if c.type == "visit":
                 location = next((actor_id(k) for k, _ in c.participant_roles()
                                  if self._kind(k) in ("locality", "country") and self.actors[k][1] != "VN"), None)
-            events.append({
+            yield {
                 "event_id": c.event_id, "event_type": c.type, "name": c.name, "date_start": c.start,
                 "date_end": c.end, "date_precision": c.precision if c.start else None,
                 "date_text": c.date_text, "location_id": location,
                 "parent_event_id": parent.event_id if parent and parent is not c else None,
                 "agreement_id": c.agreement,
-                "sectors": sorted(c.sectors), "cameo_code": c.cameo})
+                "sectors": sorted(c.sectors), "cameo_code": c.cameo}
+
+    def _participant_rows(self):
+        for c in self.clusters:
             for k, role in c.participant_roles():
                 if c.cameo == "043":
                     role = "host" if self.actors[k][1] == "VN" else "guest"
                 elif c.type == "signing" and self._kind(k) != "person":
                     role = "signatory"
-                participants.append({"event_id": c.event_id, "actor_id": actor_id(k), "role": role})
-        return events, participants
+                yield {"event_id": c.event_id, "actor_id": actor_id(k), "role": role}
 
-    def _agreement_rows(self) -> tuple[list[dict], list[dict]]:
-        agreements, parties = [], []
+    def _agreement_rows(self):
         for c in self.agreement_clusters.values():
             a, signed, effective = c.a, c.a["date_signed"], c.a["date_effective"]
-            agreements.append({
+            yield {
                 "agreement_id": c.agreement_id, "name": a["name"], "short_name": a["short_name"],
                 "agreement_type": a["agreement_type"], "status": a["status"],
                 "date_signed": dt.date.fromisoformat(signed[0]) if signed else None,
                 "date_signed_precision": signed[1] if signed else None,
                 "date_effective": dt.date.fromisoformat(effective[0]) if effective else None,
                 "date_effective_precision": effective[1] if effective else None,
-                "sectors": sorted(c.sectors)})
-            parties.extend({"agreement_id": c.agreement_id, "actor_id": actor_id(k)} for k in a["parties"])
-        return agreements, parties
+                "sectors": sorted(c.sectors)}
+
+    def _party_rows(self):
+        for c in self.agreement_clusters.values():
+            for k in c.a["parties"]:
+                yield {"agreement_id": c.agreement_id, "actor_id": actor_id(k)}
 
     def finish(self) -> "dict[str, pa.Table] | SpilledTables":
         """Every release table, deduplicated and sorted; the resolver is spent afterwards."""
-        events, participants = self._event_rows()
-        agreements, parties = self._agreement_rows()
-        from_rows = {"actors": self._actor_rows(), "events": events, "event_participants": participants,
-                     "agreements": agreements, "agreement_parties": parties, "quarantine": self.quarantine}
-        buffers = {"documents": self.documents, "mentions": self.mentions, "actor_roles": self.roles,
-                   "event_sources": self.event_sources, "agreement_sources": self.agreement_sources}
+        made = {"documents": self.documents.table, "actors": self._actor_rows, "mentions": self.mentions.table,
+                "actor_roles": self.roles.table, "events": self._event_rows,
+                "event_participants": self._participant_rows, "event_sources": self.event_sources.table,
+                "agreements": self._agreement_rows, "agreement_parties": self._party_rows,
+                "agreement_sources": self.agreement_sources.table, "quarantine": lambda: iter(self.quarantine)}
         finished = SpilledTables(self.spill_dir) if self.spill_dir else {}
         for model in MODELS_BY_TABLE.values():  # one table at a time: at most one unsorted copy alive
             name = model.table.name
-            table = (buffers[name].table() if name in buffers
-                     else pa.Table.from_pylist(from_rows.pop(name), schema=arrow_schema(model)))
+            table = made[name]()
+            if not isinstance(table, pa.Table):
+                table = _table_of_rows(table, arrow_schema(model))
             table = finish_table(table, name)
             if self.rows_valid and name in ("mentions", "actor_roles"):
                 table = table.replace_schema_metadata(ROW_RULES_CHECKED)
@@ -414,6 +415,18 @@ class Resolver:
                 finished[name] = table
             del table
         return finished
+
+
+def _table_of_rows(rows, schema: pa.Schema) -> pa.Table:
+    """An Arrow table of row dicts, converted a batch at a time (no list of every row)."""
+    batches, batch = [], []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH_ROWS:
+            batches.append(pa.RecordBatch.from_pylist(batch, schema=schema))
+            batch = []
+    batches.append(pa.RecordBatch.from_pylist(batch, schema=schema))
+    return pa.Table.from_batches(batches, schema=schema)
 
 
 def resolve(docs: list[IngestedDocument], extractions: list[dict], quarantine: list[QuarantineEntry]
