@@ -151,3 +151,50 @@ def test_vectorised_non_empty_string_check_agrees_with_python_strip():
     columnar = _non_empty_strings(pa.table({"v": values}).to_pandas()["v"]).tolist()
     assert columnar == [isinstance(v, str) and v.strip() != "" for v in values]
     assert _non_empty_strings(pd.Series(values, dtype=object)).tolist() == columnar
+
+
+def _rows(doc_id: str, events: list[dict], actors: list[tuple]) -> dict:
+    document = {"doc_id": doc_id, "sha256": "0" * 64, "title": None, "published": None,
+                "published_precision": None, "language": "en", "outlet": None, "dateline": None, "n_chars": 10,
+                "text_length": 10, "encoding": "utf-8"}
+    return {"document": document, "as_of": None, "mentions": ([], [], [], []), "roles": ([], [], []),
+            "rows_valid": True, "actors": actors, "events": events, "agreements": []}
+
+
+def _event(day: str | None, participants: dict, precision: str = "day", name: str | None = None) -> dict:
+    return {"event_type": "meeting", "name": name, "cameo_code": "040", "sectors": [], "parent": None,
+            "agreement": None, "participants": participants, "sources": [(0, 5, "A met B.")],
+            "date": {"start": day, "end": None, "precision": precision, "text": day} if day else None}
+
+
+def test_events_merge_across_documents_only_on_same_day_and_shared_participant():
+    from pipeline.resolve import Resolver
+
+    actors = [("person:a", "person", "VN", None, ["A"]), ("person:b", "person", "NZ", None, ["B"]),
+              ("person:c", "person", "NZ", None, ["C"]), ("country:nz", "country", "NZ", "New Zealand", ["NZ"])]
+    resolver = Resolver()
+    resolver.add(_rows("doc_1", [_event("2024-05-01", {"person:a": "host"}, precision="month")], actors), "1")
+    resolver.add(_rows("doc_2", [_event("2024-05-01", {"person:a": "host", "person:b": "guest"})], actors), "2")
+    resolver.add(_rows("doc_3", [_event("2024-05-01", {"person:c": "guest", "country:nz": "guest"})], actors), "3")
+    resolver.add(_rows("doc_4", [_event("2024-05-01", {"person:b": "guest"}),
+                                 _event("2024-05-02", {"person:b": "guest"})], actors), "4")
+    tables = resolver.finish()
+    by_doc: dict[str, set[str]] = {}
+    for r in tables["event_sources"].to_pylist():
+        by_doc.setdefault(r["doc_id"], set()).add(r["event_id"])
+    (first,) = by_doc["doc_1"]
+    assert tables["events"].num_rows == 3
+    # doc 2 joins doc 1's month-dated event through person:a; doc 4's first event joins it through person:b
+    # (gained from doc 2); doc 4's event of the next day is another event
+    assert by_doc["doc_2"] == {first} and first in by_doc["doc_4"] and len(by_doc["doc_4"]) == 2
+    # doc 3 shares only a country (never a matching participant) and another person: its own event
+    assert first not in by_doc["doc_3"]
+    participants = {r["actor_id"] for r in tables["event_participants"].to_pylist() if r["event_id"] == first}
+    assert len(participants) == 2
+
+
+def test_a_worker_with_other_extraction_code_stops_the_build():
+    from pipeline.engine import EngineMismatch, _ordered
+
+    with pytest.raises(EngineMismatch, match="same paradip"):
+        list(_ordered(lambda batch: ("other-version", []), lambda r: r, [[b"x"]], 2, "this-version"))
