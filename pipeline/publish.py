@@ -50,7 +50,8 @@ def write_jsonl(table: pa.Table, path: Path) -> None:
 
 
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    with path.open("rb") as fh:  # streamed: a table's file can be larger than the memory budget
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def datapackage(version: str, arrow: dict[str, pa.Table]) -> dict:
