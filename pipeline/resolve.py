@@ -403,10 +403,8 @@ class Resolver:
         finished = SpilledTables(self.spill_dir) if self.spill_dir else {}
         for model in MODELS_BY_TABLE.values():  # one table at a time: at most one unsorted copy alive
             name = model.table.name
-            table = made[name]()
-            if not isinstance(table, pa.Table):
-                table = _table_of_rows(table, arrow_schema(model))
-            table = finish_table(table, name)
+            # passed straight in, so finish_table holds the only reference and frees it while sorting
+            table = finish_table(_as_table(made[name](), arrow_schema(model)), name)
             if self.rows_valid and name in ("mentions", "actor_roles"):
                 table = table.replace_schema_metadata(ROW_RULES_CHECKED)
             if isinstance(finished, SpilledTables):
@@ -417,8 +415,10 @@ class Resolver:
         return finished
 
 
-def _table_of_rows(rows, schema: pa.Schema) -> pa.Table:
-    """An Arrow table of row dicts, converted a batch at a time (no list of every row)."""
+def _as_table(rows, schema: pa.Schema) -> pa.Table:
+    """An Arrow table, or one made of row dicts a batch at a time (no list of every row)."""
+    if isinstance(rows, pa.Table):
+        return rows
     batches, batch = [], []
     for row in rows:
         batch.append(row)
