@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.extract import extract_document
-from pipeline.ingest import ingest_folder
+from pipeline.ingest import ingest_folder, list_inputs
 from pipeline.params import Params
 from pipeline.publish import publish
 from pipeline.resolve import Tables, resolve
@@ -28,5 +28,6 @@ def build_tables(input_dir: Path, params: Params, path_prefix: str | None = None
 
 
 def build(input_dir: Path, out_dir: Path, params: Params, path_prefix: str | None = None) -> BuildResult:
+    inputs = list_inputs(input_dir, path_prefix)
     tables = build_tables(input_dir, params, path_prefix)
-    return BuildResult(publish(tables, out_dir, params.version), tables)
+    return BuildResult(publish(tables, out_dir, version=params.version, inputs=inputs), tables)

@@ -5,8 +5,10 @@ and JSON Lines with the same rows in the same order, plus
 `datapackage.json`, `schema.json` (JSON Schema of every record),
 `manifest.json` (sha256 and rows of every file, inputs digest) and the
 validation reports. Same inputs give the same bytes: no clock, sorted rows.
-The release is written beside the target and renamed into place only after
-it validated, so a killed build leaves the previous release intact.
+The release is written beside the target (a hidden `.<version>.tmp-<pid>-*`
+folder), synced to disk and renamed into place only after it validated, so
+a killed build leaves the previous release intact and no partial release;
+the next publish removes staging folders whose build is no longer running.
 
     python -m pipeline.publish RESOLVED_DIR DATASET_DIR
 """
@@ -115,24 +117,54 @@ def _same_release(a: Path, b: Path) -> bool:
         (a / n).read_bytes() == (b / n).read_bytes() for n in names)
 
 
-def publish(tables: Tables, dataset_dir: Path, version: str) -> Path:
-    """Validate and publish; returns the release folder. Raises `ValidationFailed` or `ReleaseExists`."""
-    arrow, report = validate_tables(tables)
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_stale_staging(dataset_dir: Path) -> None:
+    """Remove staging folders left by killed builds (their process is gone)."""
+    for folder in dataset_dir.glob(".*.tmp-*"):
+        pid = folder.name.rsplit(".tmp-", 1)[1].split("-", 1)[0]
+        try:
+            os.kill(int(pid), 0)
+            continue  # that build is still running
+        except (ValueError, ProcessLookupError):
+            shutil.rmtree(folder, ignore_errors=True)
+        except PermissionError:
+            continue  # alive, another user's
+
+
+def publish(tables: Tables, dataset_dir: Path, version: str, inputs: list[str] | None = None) -> Path:
+    """Validate and publish; returns the release folder. Raises `ValidationFailed` or `ReleaseExists`.
+    `inputs` is the ingest inventory: every entry must be published or quarantined exactly once."""
+    arrow, report = validate_tables(tables, inputs)
     if not report.ok:
         raise ValidationFailed(report)
     dataset_dir.mkdir(parents=True, exist_ok=True)
+    _remove_stale_staging(dataset_dir)
     target = dataset_dir / version
-    staging = Path(tempfile.mkdtemp(prefix=f".{version}.tmp-", dir=dataset_dir))
+    staging = Path(tempfile.mkdtemp(prefix=f".{version}.tmp-{os.getpid()}-", dir=dataset_dir))
+    exists = ReleaseExists(f"release {version} already exists in {dataset_dir} with different content: "
+                           f"bump release.version in params.yaml (or delete {target} if it was never shared)")
     try:
         _write_release(staging, version, arrow, report)
         os.chmod(staging, 0o755)
         if target.exists():
             if _same_release(staging, target):
-                shutil.rmtree(staging)
                 return target
-            raise ReleaseExists(f"release {version} already exists in {dataset_dir} with different content: "
-                                f"bump release.version in params.yaml (or delete {target} if it was never shared)")
-        os.rename(staging, target)
+            raise exists
+        for path in [*staging.iterdir(), staging]:
+            _fsync(path)
+        try:
+            os.rename(staging, target)
+        except OSError:  # another build published the same version meanwhile
+            if not (target.exists() and _same_release(staging, target)):
+                raise exists
+        _fsync(dataset_dir)
     finally:
         if staging.exists():
             shutil.rmtree(staging)
