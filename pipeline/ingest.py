@@ -135,6 +135,13 @@ def _html_to_text(html: str) -> str:
             if not self.depth:
                 self.parts.append(data)
 
+        def parse_marked_section(self, i, report=1):
+            try:
+                return super().parse_marked_section(i, report)
+            except AssertionError:  # `<![unknown ...`: skip it to the next `>`, as browsers do
+                end = self.rawdata.find(">", i)
+                return -1 if end < 0 else end + 1
+
     parser = _Text()
     parser.feed(html)
     parser.close()
