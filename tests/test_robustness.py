@@ -147,6 +147,19 @@ def test_dvc_validate_stage_checks_the_inventory(seed_release, tmp_path):
     assert "seeds/zz_lost.txt" in bad.stdout and "neither published" in bad.stdout
 
 
+def test_entry_names_stay_distinct_when_escaped(tmp_path, params):
+    """A newline in a name and a literal backslash-n are two entries with two names, and a name
+    with a backslash can still be published."""
+    folder = _seed_folder(tmp_path / "in")
+    (folder / "a\nb.txt").write_text("short", encoding="utf-8")
+    (folder / "a\\nb.txt").write_text("short", encoding="utf-8")
+    (folder / "z\\article.txt").write_bytes(_change_one_word_file(SEEDS[0]))
+    result = build(folder, tmp_path / "out", params, path_prefix="in")
+    reasons = {row["file"]: row["reason"] for row in result.tables["quarantine"]}
+    assert reasons == {"in/a\\nb.txt": "bad_file_name", "in/a\\\\nb.txt": "no_main_text"}
+    assert "in/z\\\\article.txt" in {row["source_path"] for row in result.tables["documents"]}
+
+
 # ---- near-duplicates: the same article in other wrapping, and nothing else
 
 @pytest.mark.parametrize("wrapping", [*(name for name, _ in WRAPPINGS), "html"])
@@ -177,6 +190,11 @@ def _change_one_word(text: str, kept: list[tuple[int, int]], kind: str) -> str |
             new = str(int(match.group()) + 1) if kind == "year" else "Zelvoria"
             return text[:s] + new + text[e:]
     return None
+
+
+def _change_one_word_file(path: Path) -> bytes:
+    doc = ingest_bytes(path.read_bytes(), path.name, Params())
+    return _change_one_word(doc.text, doc.kept, "name").encode("utf-8")
 
 
 @pytest.mark.parametrize("kind", ["year", "name"])
