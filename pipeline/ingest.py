@@ -280,9 +280,9 @@ def ingest_folder(input_dir: Path, params: Params, path_prefix: str | None = Non
         except Rejected as rejected:
             quarantine.append(QuarantineEntry(file=name, sha256=sha, reason=rejected.reason, message=rejected.message))
         except OSError as exc:
-            reason = exc.strerror or entry_name(str(exc))
+            why = exc.strerror or entry_name(str(exc))
             quarantine.append(QuarantineEntry(file=name, sha256=sha, reason="unreadable",
-                                              message=f"cannot be read ({type(exc).__name__}: {reason})"))
+                                              message=f"cannot be read ({type(exc).__name__}: {why})"))
         except Exception as exc:  # noqa: BLE001 - one entry must never stop the build
             quarantine.append(QuarantineEntry(
                 file=name, sha256=sha, reason="ingest_error",

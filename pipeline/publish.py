@@ -161,8 +161,10 @@ def publish(tables: Tables, dataset_dir: Path, version: str, inputs: list[str] |
             _fsync(path)
         try:
             os.rename(staging, target)
-        except OSError:  # another build published the same version meanwhile
-            if not (target.exists() and _same_release(staging, target)):
+        except OSError:
+            if not target.exists():
+                raise
+            if not _same_release(staging, target):  # another build published this version meanwhile
                 raise exists
         _fsync(dataset_dir)
     finally:

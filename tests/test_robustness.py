@@ -160,6 +160,24 @@ def test_entry_names_stay_distinct_when_escaped(tmp_path, params):
     assert "in/z\\\\article.txt" in {row["source_path"] for row in result.tables["documents"]}
 
 
+def test_unexpected_error_on_one_entry_quarantines_only_that_entry(tmp_path, monkeypatch):
+    import pipeline.ingest as ingest
+
+    real = ingest.segment
+    victim = SEEDS[1].read_text(encoding="utf-8")
+
+    def segment_with_a_bug(text):
+        if text == victim:
+            raise KeyError("\x1b[31m boom")
+        return real(text)
+
+    monkeypatch.setattr(ingest, "segment", segment_with_a_bug)
+    docs, quarantine = ingest_folder(ROOT / "seeds", Params(), "seeds")
+    assert [d.document.source_path for d in docs] == [f"seeds/{p.name}" for p in SEEDS if p != SEEDS[1]]
+    assert [(q.file, q.reason) for q in quarantine] == [(f"seeds/{SEEDS[1].name}", "ingest_error")]
+    assert "KeyError" in quarantine[0].message and "\x1b" not in quarantine[0].message
+
+
 # ---- near-duplicates: the same article in other wrapping, and nothing else
 
 @pytest.mark.parametrize("wrapping", [*(name for name, _ in WRAPPINGS), "html"])
