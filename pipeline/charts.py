@@ -47,7 +47,8 @@ def events_per_year_chart(rows: stats.Rows, version: str, path: Path) -> None:
         totals[country] = totals.get(country, 0) + n
     ranked = sorted(totals, key=lambda c: (-totals[c], names.get(c, c)))
     shown, rest = ranked[:MAX_COUNTRIES], set(ranked[MAX_COUNTRIES:])
-    years = sorted({year for year, _ in counts})
+    dated = sorted({year for year, _ in counts})
+    years = list(range(dated[0], dated[-1] + 1)) if dated else []  # empty years stay visible as gaps
     with matplotlib.rc_context(STYLE):
         fig = Figure(figsize=(9, 5))
         ax = fig.add_subplot()
