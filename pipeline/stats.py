@@ -16,6 +16,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 import pyarrow as pa
+import pycountry
 
 Rows = dict[str, list[dict]]
 HOME = "VN"
@@ -25,11 +26,16 @@ def actors_by_id(rows: Rows) -> dict[str, dict]:
     return {a["actor_id"]: a for a in rows["actors"]}
 
 
+def _iso_name(code: str) -> str:
+    country = pycountry.countries.get(alpha_2=code)
+    return getattr(country, "common_name", None) or getattr(country, "name", None) or code
+
+
 def country_names(rows: Rows) -> dict[str, str]:
-    """Country code -> the name the release gives its country actor (the code itself when it has none)."""
+    """Country code -> the name the release gives its country actor, else the ISO 3166 name."""
     names = {a["country"]: a["name"] for a in rows["actors"] if a["kind"] == "country" and a["country"]}
     codes = {a["country"] for a in rows["actors"] if a["country"]}
-    return {code: names.get(code, code) for code in sorted(codes)}
+    return {code: names.get(code) or _iso_name(code) for code in sorted(codes)}
 
 
 def participants_by_event(rows: Rows) -> dict[str, set[str]]:
