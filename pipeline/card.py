@@ -7,6 +7,7 @@ byte-identical on every rebuild and always agrees with the data beside it.
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -45,8 +46,8 @@ def _coverage(rows: stats.Rows) -> list[str]:
     languages = ", ".join(f"{n} in `{lang}`" for lang, (n, _, _) in stats.documents_per_language(rows).items())
     published = stats.date_range(d["published"] for d in docs)
     dated = stats.date_range(e["date_start"] for e in events)
-    home = [a["name"] for a, n, _ in stats.top_localities(rows, home=True, limit=1000) if n]
-    kinds = ", ".join(f"{n} {k}" for k, n in sorted(_count(a["kind"] for a in rows["actors"]).items()))
+    home = [a["name"] for a, n, _ in stats.top_localities(rows, home=True, limit=None) if n]
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(Counter(a["kind"] for a in rows["actors"]).items()))
     lines = [f"- **{len(docs)} news articles** ({languages or 'none'})"
              + (f", published {published[0]} to {published[1]}" if published else "")
              + f"; {len(rows['quarantine'])} input file(s) set aside (table `quarantine`).",
@@ -55,13 +56,6 @@ def _coverage(rows: stats.Rows) -> list[str]:
              f"- **{len(rows['actors'])} actors**: {kinds or 'none'}.",
              f"- Vietnamese localities taking part in events: {', '.join(home) or 'none'}."]
     return lines
-
-
-def _count(values) -> dict:
-    out: dict = {}
-    for v in values:
-        out[v] = out.get(v, 0) + 1
-    return out
 
 
 def _tables_section(arrow: dict[str, pa.Table]) -> list[str]:

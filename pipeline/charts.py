@@ -8,6 +8,7 @@ font, fixed size and dpi, and no `Software` or date metadata in the PNG.
 """
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import matplotlib
@@ -24,6 +25,8 @@ STYLE = {"font.family": "DejaVu Sans", "font.size": 10, "axes.titlesize": 12, "f
          "savefig.dpi": 100, "path.simplify": False, "text.hinting": "default", "text.antialiased": True}
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
            "#9c755f", "#bab0ac")
+KIND_COLORS = {"person": "#f28e2b", "government": "#4e79a7", "organization": "#59a14f", "locality": "#e15759",
+               "country": "#b07aa1", "international": "#76b7b2"}
 MAX_COUNTRIES = 8
 MAX_PARTNERS = 12
 MAX_HOME_ACTORS = 10
@@ -42,9 +45,9 @@ def _empty(ax, message: str) -> None:
 def events_per_year_chart(rows: stats.Rows, version: str, path: Path) -> None:
     counts, undated = stats.events_per_year_by_country(rows)
     names = stats.country_names(rows)
-    totals: dict[str, int] = {}
+    totals: Counter = Counter()
     for (_, country), n in counts.items():
-        totals[country] = totals.get(country, 0) + n
+        totals[country] += n
     ranked = sorted(totals, key=lambda c: (-totals[c], names.get(c, c)))
     shown, rest = ranked[:MAX_COUNTRIES], set(ranked[MAX_COUNTRIES:])
     dated = sorted({year for year, _ in counts})
@@ -75,21 +78,18 @@ def events_per_year_chart(rows: stats.Rows, version: str, path: Path) -> None:
         _save(fig, path)
 
 
-def _column(ids: list[str], x: float, ax, actors: dict, weight: dict, side: str, color) -> dict[str, tuple]:
+def _column(ids: list[str], x: float, ax, actors: dict, weight: dict, side: str) -> dict[str, tuple]:
+    """Draw one column of actor nodes with labels; returns their positions."""
     n = len(ids)
     positions = {a: (x, 1 - (i + 0.5) / n) for i, a in enumerate(ids)}  # top to bottom, largest first
     biggest = max(weight.values())
     for a, (px, py) in positions.items():
-        ax.scatter([px], [py], s=40 + 260 * weight[a] / biggest, color=color(actors[a]), zorder=3,
+        ax.scatter([px], [py], s=40 + 260 * weight[a] / biggest, color=KIND_COLORS[actors[a]["kind"]], zorder=3,
                    edgecolors="white", linewidths=0.8)
         label = f"{actors[a]['name']} ({weight[a]})"
         offset, align = (-0.03, "right") if side == "left" else (0.03, "left")
         ax.text(px + offset, py, label, ha=align, va="center", fontsize=9)
     return positions
-
-
-KIND_COLORS = {"person": "#f28e2b", "government": "#4e79a7", "organization": "#59a14f", "locality": "#e15759",
-               "country": "#b07aa1", "international": "#76b7b2"}
 
 
 def partner_network_chart(rows: stats.Rows, version: str, path: Path) -> None:
@@ -108,9 +108,8 @@ def partner_network_chart(rows: stats.Rows, version: str, path: Path) -> None:
         if not partners or not home:
             _empty(ax, "no event with both a Vietnamese actor and a foreign partner")
         else:
-            color = lambda a: KIND_COLORS[a["kind"]]  # noqa: E731
-            left = _column(home, 0.32, ax, actors, {a: len(home_events[a]) for a in home}, "left", color)
-            right = _column(partners, 0.68, ax, actors, {a: len(partner_events[a]) for a in partners}, "right", color)
+            left = _column(home, 0.32, ax, actors, {a: len(home_events[a]) for a in home}, "left")
+            right = _column(partners, 0.68, ax, actors, {a: len(partner_events[a]) for a in partners}, "right")
             shown = {(h, f): n for (h, f), n in edges.items() if h in left and f in right}
             strongest = max(shown.values())
             for (h, f), n in sorted(shown.items()):

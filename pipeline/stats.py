@@ -86,7 +86,7 @@ def top_partner_countries(rows: Rows, limit: int = 10) -> list[tuple[str, int, i
     return [(c, events[c], len(agreements[c])) for c in ranked[:limit]]
 
 
-def top_localities(rows: Rows, home: bool, limit: int = 10) -> list[tuple[dict, int, int]]:
+def top_localities(rows: Rows, home: bool, limit: int | None = 10) -> list[tuple[dict, int, int]]:
     """(locality actor, events, agreements) for Vietnamese (`home`) or foreign localities, most events first."""
     localities = {a["actor_id"]: a for a in rows["actors"]
                   if a["kind"] == "locality" and (a["country"] == HOME) == home}
