@@ -13,6 +13,7 @@ import sys
 import traceback
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import typer
 
@@ -72,11 +73,17 @@ def validate_command(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Re-validate a published release: schemas, keys, and the manifest's checksums."""
-    tables = {}
+    tables, unreadable = {}, []
     for model in TABLE_MODELS:
         path = release / f"{model.table.name}.parquet"
-        tables[model.table.name] = pq.read_table(path).to_pylist() if path.exists() else []
+        try:
+            tables[model.table.name] = pq.read_table(path).to_pylist() if path.exists() else []
+        except (pa.ArrowException, OSError) as exc:
+            tables[model.table.name] = []
+            unreadable.append({"table": path.name, "column": "(file)", "check": "readable_parquet", "row": None,
+                               "value": str(exc)})
     _, report = validate_tables(tables)
+    report.failures.extend(unreadable)
     manifest_path = release / "manifest.json"
     if manifest_path.exists():
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))

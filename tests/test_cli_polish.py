@@ -51,3 +51,31 @@ def test_cli_build_exit_codes(tmp_path):
                             "--version", "0.0.1"], capture_output=True, text=True, cwd=ROOT)
     assert quiet.returncode == 0, quiet.stderr
     assert quiet.stdout == ""
+
+
+def test_validate_names_an_unreadable_parquet_file_and_exits_1(committed_release, tmp_path):
+    import json
+    import shutil
+
+    release = tmp_path / "release"
+    shutil.copytree(committed_release, release)
+    (release / "events.parquet").write_bytes(b"not parquet at all")
+    result = subprocess.run(["paradip", "validate", "--json", str(release)], capture_output=True, text=True)
+    assert result.returncode == 1, result.stderr
+    failures = json.loads(result.stdout)["failures"]
+    assert {"events.parquet"} <= {f["table"] for f in failures if f["check"] == "readable_parquet"}
+
+
+def test_an_unexpected_error_exits_3_with_its_traceback(monkeypatch, capsys):
+    import pytest
+
+    from pipeline import cli
+
+    def broken():
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(cli, "app", broken)
+    with pytest.raises(SystemExit) as info:
+        cli.main()
+    assert info.value.code == cli.EXIT_BUG == 3
+    assert "RuntimeError: a bug" in capsys.readouterr().err
