@@ -29,7 +29,8 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def _visible(dataset: Path) -> set[str]:
-    return {p.name for p in dataset.iterdir() if not p.name.startswith(".")}
+    """Release folders a reader can see (the index files releases.json and CHANGELOG.md are not releases)."""
+    return {p.name for p in dataset.iterdir() if p.is_dir() and not p.name.startswith(".")}
 
 
 def _staging(dataset: Path) -> list[Path]:
