@@ -64,6 +64,7 @@ def _cues() -> dict:
         "status": {k: comp(v) for k, v in r["agreement_status"].items()},
         "anniversary": comp(r["anniversary"]),
         "anaphora": comp(r["anaphora"]),
+        "signing_object": comp(r["signing_object"]),
     }
 
 
@@ -127,6 +128,8 @@ def _event_type(clause: str, precise_date: bool) -> tuple[str, re.Match] | None:
     for etype in cues["priority"]:
         for pattern in cues["events"][etype]:
             for m in pattern.finditer(clause):
+                if etype == "signing" and not _signs_something(clause, m):
+                    continue
                 if not _is_modal(clause, m.start()) or precise_date:
                     return etype, m
     return None
@@ -140,6 +143,12 @@ def _best_date(dates: list[DateExpr]) -> DateExpr | None:
     if not dates:
         return None
     return min(dates, key=lambda d: (d.start is None, d.end is None, _PRECISION_RANK[d.precision], d.char_start))
+
+
+def _signs_something(clause: str, m: re.Match) -> bool:
+    """A signing trigger names what is signed ("signed an MoU", "le ky ket", "was signed"), not a past
+    agreement in passing ("the agreements signed between them")."""
+    return any(p.search(clause[max(0, m.start() - 40):m.end() + 90]) for p in _cues()["signing_object"])
 
 
 def _is_modal(clause: str, upto: int) -> bool:
