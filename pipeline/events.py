@@ -65,6 +65,7 @@ def _cues() -> dict:
         "anniversary": comp(r["anniversary"]),
         "anaphora": comp(r["anaphora"]),
         "signing_object": comp(r["signing_object"]),
+        "both_sides": comp(r["both_sides"]),
     }
 
 
@@ -145,6 +146,16 @@ def _best_date(dates: list[DateExpr]) -> DateExpr | None:
     return min(dates, key=lambda d: (d.start is None, d.end is None, _PRECISION_RANK[d.precision], d.char_start))
 
 
+def _without_names(clause: str, offset: int, doc_actors: DocActors) -> str:
+    """The clause with actor names blanked, so "... Consultative Conference" (a body) is no trigger."""
+    chars = list(clause)
+    for m in doc_actors.mentions:
+        if m.end > offset and m.start < offset + len(clause):
+            for k in range(max(m.start, offset), min(m.end, offset + len(clause))):
+                chars[k - offset] = " "
+    return "".join(chars)
+
+
 def _signs_something(clause: str, m: re.Match) -> bool:
     """A signing trigger names what is signed ("signed an MoU", "le ky ket", "was signed"), not a past
     agreement in passing ("the agreements signed between them")."""
@@ -202,7 +213,7 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
             clause = folded[c_start:c_end]
             clause_dates = find_dates(folded, c_start, c_end, published)
             precise = any(d.precision == "day" and d.start for d in clause_dates)
-            found = _event_type(clause, precise)
+            found = _event_type(_without_names(clause, c_start, doc_actors), precise)
             if not found:
                 continue
             etype, m = found
@@ -210,9 +221,13 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
             for k in sentence_people:
                 if k not in keys:
                     keys.append(k)
+            date = _best_date(clause_dates) or _best_date(sentence_dates)
+            if events and any(p.search(clause) for p in _cues()["both_sides"]):
+                # "both sides signed ...": the parties (and day) of the event just reported
+                keys += [k for k in events[-1].participants if k not in keys]
+                date = date or events[-1].date
             if not keys:
                 continue
-            date = _best_date(clause_dates) or _best_date(sentence_dates)
             anaphoric = any(p.search(clause) for p in _cues()["anaphora"])
             participants = {k: "participant" for k in keys}
             reception = etype == "meeting" and re.search(r"\b(?:received|receives|reception|hosted|welcomed|tiep|don)\b",
