@@ -133,3 +133,69 @@ def test_ingest_rejects_short_and_foreign_text():
     with pytest.raises(Rejected) as info:
         ingest_bytes(("Der Bürgermeister besuchte die Stadt. " * 20).encode(), "x.txt", Params())
     assert info.value.reason == "unsupported_language"
+
+
+def _extract(page: str, published: dt.date | None = None):
+    seg = segment(page)
+    main = main_text(page, seg.kept)
+    found = find_actors(page, main)
+    return found, find_events(page, main, seg.kept, found, published or seg.published)
+
+
+def test_vietnamese_full_name_wins_over_a_place_spelled_by_its_syllables():
+    # "Văn Sơn" is also the Vietnamese form of a Chinese prefecture, "Thanh Hải" of a province
+    page = ("Phó Chủ tịch UBND tỉnh Bình Phước Trịnh Văn Sơn và Phó Bí thư Tỉnh ủy Phan Thanh Hải đã tiếp đoàn "
+            "doanh nghiệp Hàn Quốc tại tỉnh Bình Phước để trao đổi về hợp tác đầu tư và thương mại giữa hai bên.\n")
+    found, _ = _extract(page, dt.date(2024, 3, 1))
+    keys = set(found.actors)
+    assert {"person:trinh van son", "person:phan thanh hai"} <= keys
+    assert not any(found.actors[k].kind == "locality" and found.actors[k].country == "CN" for k in keys)
+
+
+def test_titles_and_common_words_are_not_person_names():
+    page = ("Tiếp ngài Phó Chủ tịch, Đoàn Đại biểu Quốc hội tỉnh và Cung Văn hóa Hữu nghị đã trao đổi với "
+            "đoàn doanh nghiệp Nhật Bản về hợp tác văn hóa giữa hai địa phương trong năm tới và các năm sau.\n")
+    found, _ = _extract(page, dt.date(2024, 3, 1))
+    names = {m.text for m in found.mentions if found.actors[m.key].kind == "person"}
+    assert not names & {"Phó Chủ", "Đoàn Đại", "Cung Văn"}
+
+
+def test_consulate_general_is_one_body_with_its_city():
+    page = ("The Binh Dinh delegation, led by Chairman Pham Anh Tuan and Vietnamese Consulate General in Busan "
+            "staff, met with the Busan Metropolitan Government on May 8 to discuss port cooperation.\n")
+    found, _ = _extract(page, dt.date(2024, 5, 9))
+    assert "Vietnamese Consulate General in Busan" in {m.text for m in found.mentions}
+
+
+def test_trigger_words_inside_a_body_name_do_not_type_the_event():
+    page = ("Le Van Thanh, Secretary of the Hai Phong Party Committee, paid a courtesy call to the chairman of the "
+            "Shanghai Committee of the Chinese People's Political Consultative Conference in Shanghai on June 4.\n")
+    _, events = _extract(page, dt.date(2024, 6, 5))
+    assert [e.event_type for e in events] == ["meeting"]
+
+
+def test_both_sides_takes_the_parties_and_day_of_the_event_before():
+    page = ("Authorities of Nam Dinh province hosted a reception on April 2 for a delegation from Japan's Gunma "
+            "prefecture.\nLeaders of both sides signed a memorandum of understanding on cooperation in education.\n")
+    found, events = _extract(page, dt.date(2024, 4, 3))
+    signing = next(e for e in events if e.event_type == "signing")
+    assert {"vnloc:nam-dinh"} <= set(signing.participants)
+    assert any(found.actors[k].kind == "locality" and found.actors[k].country == "JP" for k in signing.participants)
+    assert signing.date.start == dt.date(2024, 4, 2)
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("Ninh Binh and Laos' Bolikhamxay province signed an MoU on tourism cooperation on March 3.", ["signing"]),
+    ("Tran Van Binh recalled the cooperation agreements signed between Ninh Binh and Bolikhamxay.", []),
+    ("Ninh Binh and Bolikhamxay expanded cooperation in areas such as trade, visits and education.", []),
+])
+def test_signing_needs_what_is_signed_and_lists_of_areas_are_not_events(sentence, expected):
+    _, events = _extract(sentence + "\n", dt.date(2024, 3, 4))
+    assert [e.event_type for e in events] == expected
+
+
+def test_two_named_events_of_one_clause_stay_two_events():
+    page = ("Officials of many localities returned home to attend the 12th Regional Trade Conference and the "
+            "5th Southeast Asia Culture Festival organised by Vietnam in 2024.\n")
+    _, events = _extract(page, dt.date(2024, 8, 1))
+    assert sorted(e.name for e in events) == ["12th Regional Trade Conference", "5th Southeast Asia Culture Festival"]
