@@ -424,12 +424,23 @@ def _agreement_name(text: str, folded: str, m: re.Match) -> str:
     return text[start:m.end()].strip() or m.group()
 
 
+def _party_place(key: str) -> str:
+    """A local body stands for its place when comparing parties (`gov:peoples-committee:vnloc:x` -> `vnloc:x`)."""
+    if key.startswith("gov:") and not key.startswith("gov:embassy:"):
+        return key.split(":", 2)[2]
+    return key
+
+
 def _merge_agreements(items: list[LocalAgreement]) -> list[LocalAgreement]:
+    """One agreement per document and type when one's parties (bodies read as their places) hold the other's."""
     out: list[LocalAgreement] = []
     for a in items:
+        places = {_party_place(k) for k in a.parties}
         for prev in out:
-            if prev.agreement_type == a.agreement_type and set(prev.parties) == set(a.parties) \
-                    and prev.status == a.status:
+            prev_places = {_party_place(k) for k in prev.parties}
+            if prev.agreement_type == a.agreement_type and prev.status == a.status and places and prev_places \
+                    and (places <= prev_places or prev_places <= places):
+                prev.parties = prev.parties + [k for k in a.parties if k not in prev.parties]
                 prev.date_signed = prev.date_signed or a.date_signed
                 prev.date_effective = prev.date_effective or a.date_effective
                 break
