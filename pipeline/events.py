@@ -432,13 +432,14 @@ def _party_place(key: str) -> str:
 
 
 def _merge_agreements(items: list[LocalAgreement]) -> list[LocalAgreement]:
-    """One agreement per document and type when one's parties (bodies read as their places) hold the other's."""
+    """One agreement per document and type when one's parties (bodies read as their places) hold the other's;
+    the first mention's status stands."""
     out: list[LocalAgreement] = []
     for a in items:
         places = {_party_place(k) for k in a.parties}
         for prev in out:
             prev_places = {_party_place(k) for k in prev.parties}
-            if prev.agreement_type == a.agreement_type and prev.status == a.status and places and prev_places \
+            if prev.agreement_type == a.agreement_type and places and prev_places \
                     and (places <= prev_places or prev_places <= places):
                 prev.parties = prev.parties + [k for k in a.parties if k not in prev.parties]
                 prev.date_signed = prev.date_signed or a.date_signed
