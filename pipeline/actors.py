@@ -499,7 +499,7 @@ def _person_pass(d: _Doc) -> None:
             i += 1
             continue
         e = _name_run(d, i)
-        for k in ([] if _vn_name_at(d, i) else range(i + 1, e - 1)):
+        for k in ([] if _vn_name_at(d, i) else range(i + 1, e)):
             if _vn_name_at(d, k):
                 e = k  # "Foreign Affairs Nguyen Minh Vu": the name starts at its surname
                 break
