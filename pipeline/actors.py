@@ -495,8 +495,8 @@ def _person_pass(d: _Doc) -> None:
     i = 0
     while i < n:
         t = toks[i]
-        if not _cap_word(t) or d.claimed[i] is not None:
-            i += 1
+        if not _cap_word(t) or d.claimed[i] is not None or (t.text in honorifics and _vn_name_at(d, i + 1)):
+            i += 1  # a sentence-initial "Ông Nguyễn Văn A" is the person without the honorific
             continue
         e = _name_run(d, i)
         for k in ([] if _vn_name_at(d, i) else range(i + 1, e)):

@@ -255,6 +255,12 @@ def _salient(ev: LocalEvent, doc_actors: DocActors) -> frozenset[str]:
                      if _kind(doc_actors, k) not in ("country",) and k != doc_actors.home)
 
 
+def _foreign(ev: LocalEvent, doc_actors: DocActors) -> frozenset[str]:
+    """The event's foreign participants (countries included): who the Vietnamese side met."""
+    return frozenset(k for k in ev.participants
+                     if (doc_actors.actors[k].country or "VN") != "VN" and _kind(doc_actors, k) != "international")
+
+
 def _merge_within(events: list[LocalEvent], doc_actors: DocActors) -> list[LocalEvent]:
     """One event per happening: same type and same name, or same counterparts."""
     out: list[LocalEvent] = []
@@ -270,8 +276,11 @@ def _merge_within(events: list[LocalEvent], doc_actors: DocActors) -> list[Local
             if ev.name and prev.name and _name_key(ev.name) == _name_key(prev.name):
                 target = prev
                 break
+            fa, fb = _foreign(prev, doc_actors), _foreign(ev, doc_actors)
+            if fa and fb and not fa & fb:
+                continue  # the same host meeting other guests is another meeting
             sa, sb = _salient(prev, doc_actors), _salient(ev, doc_actors)
-            non_person = lambda s: {k for k in s if _kind(doc_actors, k) != "person"}  # noqa: E731
+            non_person = lambda s: {_party_place(k) for k in s if _kind(doc_actors, k) != "person"}  # noqa: E731
             if sa and sb and (non_person(sa) & non_person(sb) or (not non_person(sb) and sb <= sa)):
                 target = prev
                 break
