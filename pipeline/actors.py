@@ -569,12 +569,21 @@ def _vn_names_over_places(d: _Doc) -> None:
 
 
 def _title_before_claim(d: _Doc, s: int) -> bool:
-    k = s - 1
-    if k >= 0 and d.toks[k].text == "the":
-        k -= 1
-    if k >= 0 and d.toks[k].text in ("of", "cua"):
-        k -= 1
-    return k >= 0 and _title_ending_before(d, k + 1) is not None
+    """A title phrase before the bodies and places that qualify it ("Ambassador of the Republic of Korea
+    (RoK) to Vietnam", "Chủ tịch UBND tỉnh X")."""
+    k, steps = s - 1, 0
+    while k >= 0 and steps < 12:
+        t = d.toks[k]
+        claim = d.claimed[k]
+        if claim is not None and claim.kind != "person":
+            k = claim.start - 1
+        elif t.text in ("of", "the", "to", "in", "cua", "tai", "(", ")") or (t.text.isupper() and k > 0
+                                                                                and d.toks[k - 1].text == "("):
+            k -= 1
+        else:
+            return _title_ending_before(d, k + 1) is not None
+        steps += 1
+    return False
 
 
 def _short_form_pass(d: _Doc) -> None:

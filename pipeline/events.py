@@ -256,9 +256,9 @@ def _salient(ev: LocalEvent, doc_actors: DocActors) -> frozenset[str]:
 
 
 def _foreign(ev: LocalEvent, doc_actors: DocActors) -> frozenset[str]:
-    """The event's foreign participants (countries included): who the Vietnamese side met."""
-    return frozenset(k for k in ev.participants
-                     if (doc_actors.actors[k].country or "VN") != "VN" and _kind(doc_actors, k) != "international")
+    """The countries of the event's foreign participants: whom the Vietnamese side met."""
+    return frozenset(c for k in ev.participants
+                     if (c := doc_actors.actors[k].country or "VN") != "VN" and _kind(doc_actors, k) != "international")
 
 
 def _merge_within(events: list[LocalEvent], doc_actors: DocActors) -> list[LocalEvent]:
@@ -268,6 +268,9 @@ def _merge_within(events: list[LocalEvent], doc_actors: DocActors) -> list[Local
         target = None
         if not _salient(ev, doc_actors) and not ev.name:
             target = next((p for p in reversed(out) if p.event_type == ev.event_type), None)
+            if target is not None and _foreign(ev, doc_actors) and _foreign(target, doc_actors) \
+                    and not _foreign(ev, doc_actors) & _foreign(target, doc_actors):
+                target = None
         for prev in ([] if target else out):
             if prev.event_type != ev.event_type:
                 continue
@@ -278,7 +281,7 @@ def _merge_within(events: list[LocalEvent], doc_actors: DocActors) -> list[Local
                 break
             fa, fb = _foreign(prev, doc_actors), _foreign(ev, doc_actors)
             if fa and fb and not fa & fb:
-                continue  # the same host meeting other guests is another meeting
+                continue  # the same host meeting guests of another country is another meeting
             sa, sb = _salient(prev, doc_actors), _salient(ev, doc_actors)
             non_person = lambda s: {_party_place(k) for k in s if _kind(doc_actors, k) != "person"}  # noqa: E731
             if sa and sb and (non_person(sa) & non_person(sb) or (not non_person(sb) and sb <= sa)):
