@@ -66,6 +66,7 @@ def _cues() -> dict:
         "anaphora": comp(r["anaphora"]),
         "signing_object": comp(r["signing_object"]),
         "both_sides": comp(r["both_sides"]),
+        "paired": [(re.compile(p["pattern"], re.IGNORECASE), p["types"]) for p in r["paired_triggers"]],
     }
 
 
@@ -75,6 +76,9 @@ _NAMED_EVENT = re.compile(
     r"(?:Conference|Forum|Festival|Fair|Expo|Summit|Exhibition|Week|Days)(?:\s+(?:19|20)\d\d)?")
 _QUOTED_EVENT = re.compile(r"[“\"]([^”\"]{3,80})[”\"]\s+(program(?:me)?|festival|event|chuong trinh)", re.IGNORECASE)
 _VI_NAMED = re.compile(r"(?:Hoi nghi|Dien dan|Le hoi|Festival|Hoi cho|Trien lam|Chuong trinh)\s+[^,.;()]{3,80}?(?:(?:19|20)\d\d|(?=[,.;(]))")
+
+
+_BODY_WORDS = re.compile(r"\b(?:Committee|Consultative|Council|Ministry|Party|Uy ban|Ủy ban)\b")
 
 
 def _clauses(folded: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -180,7 +184,7 @@ def _event_names(text: str, folded: str, s: int, e: int) -> list[str]:
                 name = text[m.start(1):m.end(1)].strip()
             else:
                 name = re.sub(r"^(?:the|The)\s+", "", text[m.start():m.end()].strip(" ,"))
-            if len(name.split()) >= 2:
+            if len(name.split()) >= 2 and not _BODY_WORDS.search(name):
                 names.append(name)
                 taken.append(m.span())
     return names
@@ -203,6 +207,7 @@ def _type_of_named(name: str | None, default: str) -> str:
 def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: DocActors,
                 published: dt.date | None) -> list[LocalEvent]:
     folded = fold(main)
+    unnamed = _without_names(folded, 0, doc_actors)
     events: list[LocalEvent] = []
     for s_start, s_end in sentences(main, kept):
         sentence_dates = find_dates(folded, s_start, s_end, published)
@@ -213,7 +218,7 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
             clause = folded[c_start:c_end]
             clause_dates = find_dates(folded, c_start, c_end, published)
             precise = any(d.precision == "day" and d.start for d in clause_dates)
-            found = _event_type(_without_names(clause, c_start, doc_actors), precise)
+            found = _event_type(unnamed[c_start:c_end], precise)
             if not found:
                 continue
             etype, m = found
@@ -240,6 +245,13 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
                     previous.participants.setdefault(k, "participant")
                 previous.extra_spans.append((c_start, c_end, (s_start, s_end)))
                 continue
+            paired = [t for p, types in _cues()["paired"] if p.search(unnamed, c_start, c_end) for t in types]
+            for extra in (t for t in paired if t != etype):
+                # "talks and signing ceremony": two happenings, same parties and day
+                events.append(LocalEvent(
+                    event_type=extra, start=c_start, end=c_end, sentence=(s_start, s_end),
+                    participants=dict(participants), name=None, date=date, sectors=_sectors(clause.lower()),
+                    cameo_code=CAMEO_BY_EVENT_TYPE[extra]))
             for name in names or [None]:
                 events.append(LocalEvent(
                     event_type=_type_of_named(name, etype), start=c_start, end=c_end, sentence=(s_start, s_end),
