@@ -357,8 +357,14 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
     cues = _cues()
     countries_by_freq = _country_ranking(doc_actors)
     out: list[LocalAgreement] = []
+    earlier_keys: list[str] = []
     for s_start, s_end in sentences(main, kept):
         sentence = folded[s_start:s_end]
+        keys = _mentions_in(doc_actors, s_start, s_end)
+        if any(p.search(sentence) for p in cues["both_sides"]):
+            # "both sides signed an MoU": the document's home and the sides named just before
+            keys += [k for k in [doc_actors.home, *earlier_keys] if k and k not in keys]
+        earlier_keys = keys
         for atype, patterns in cues["agreements"].items():
             for pattern in patterns:
                 m = pattern.search(folded, s_start, s_end)
@@ -368,7 +374,6 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
                 window = folded[window_start:min(s_end, m.end() + 160)]
                 rel = m.start() - window_start
                 status = _status(atype, window, rel)
-                keys = _mentions_in(doc_actors, s_start, s_end)
                 parties = _parties(atype, keys, doc_actors, countries_by_freq, folded, m.end(), s_end)
                 if not parties:
                     break
