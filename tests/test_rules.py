@@ -199,3 +199,32 @@ def test_two_named_events_of_one_clause_stay_two_events():
             "5th Southeast Asia Culture Festival organised by Vietnam in 2024.\n")
     _, events = _extract(page, dt.date(2024, 8, 1))
     assert sorted(e.name for e in events) == ["12th Regional Trade Conference", "5th Southeast Asia Culture Festival"]
+
+
+def test_talks_and_signing_are_two_events_of_one_day():
+    page = ("Nguyen Van Long, Secretary of the Thai Binh Party Committee, and the Governor of Japan's Aichi "
+            "prefecture held talks and signed a cooperation agreement in Thai Binh on September 9.\n")
+    _, events = _extract(page, dt.date(2024, 9, 10))
+    assert sorted(e.event_type for e in events) == ["meeting", "signing"]
+    assert {e.date.start for e in events} == {dt.date(2024, 9, 9)}
+
+
+def test_one_host_receiving_guests_of_two_countries_holds_two_meetings():
+    page = ("Chairman of the Can Tho People's Committee Tran Viet Truong on May 6 received Ambassador of France "
+            "to Vietnam Olivier Brochet.\nThe same day, the Can Tho leader also hosted a reception for the "
+            "Ambassador of India to Vietnam.\n")
+    _, events = _extract(page, dt.date(2024, 5, 7))
+    assert [e.event_type for e in events] == ["meeting", "meeting"]
+
+
+def test_agreement_mentions_of_one_document_merge_and_both_sides_find_their_parties():
+    page = ("Authorities of Bac Ninh province hosted a delegation from Japan's Osaka prefecture on July 1.\n"
+            "Leaders of both sides signed a memorandum of understanding on cooperation in industry.\n"
+            "The Bac Ninh People's Committee said the MoU opens a new period for the two localities.\n")
+    seg = segment(page)
+    main = main_text(page, seg.kept)
+    found = find_actors(page, main)
+    agreements = find_agreements(page, main, seg.kept, found, dt.date(2024, 7, 2))
+    assert [a.agreement_type for a in agreements] == ["mou"]
+    places = {found.actors[k].kind for k in agreements[0].parties}
+    assert "locality" in places and "vnloc:bac-ninh" in agreements[0].parties
