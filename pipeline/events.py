@@ -66,6 +66,7 @@ def _cues() -> dict:
         "anaphora": comp(r["anaphora"]),
         "signing_object": comp(r["signing_object"]),
         "both_sides": comp(r["both_sides"]),
+        "accented": {k: set(v) for k, v in r["accented_triggers"].items()},
         "paired": [(re.compile(p["pattern"], re.IGNORECASE), p["types"]) for p in r["paired_triggers"]],
     }
 
@@ -127,12 +128,22 @@ def _kind(doc_actors: DocActors, key: str) -> str:
     return doc_actors.actors[key].kind
 
 
-def _event_type(clause: str, precise_date: bool) -> tuple[str, re.Match] | None:
-    """The highest-priority trigger of a clause that is not a proposal, wish or anniversary."""
+def _accents_fit(m: re.Match, original: str) -> bool:
+    """A folded Vietnamese trigger stands for its accented word only ("hoi cho" is hội chợ, not xã hội cho)."""
+    forms = _cues()["accented"].get(m.group(0).lower())
+    return forms is None or original[m.start():m.end()].lower() in forms
+
+
+def _event_type(clause: str, precise_date: bool, original: str | None = None) -> tuple[str, re.Match] | None:
+    """The highest-priority trigger of a clause that is not a proposal, wish or anniversary.
+    `original` is the clause with its accents (same length), to check Vietnamese triggers."""
     cues = _cues()
+    original = original if original is not None else clause
     for etype in cues["priority"]:
         for pattern in cues["events"][etype]:
             for m in pattern.finditer(clause):
+                if not _accents_fit(m, original):
+                    continue
                 if etype == "signing" and not _signs_something(clause, m):
                     continue
                 if not _is_modal(clause, m.start()) or precise_date:
@@ -218,7 +229,7 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
             clause = folded[c_start:c_end]
             clause_dates = find_dates(folded, c_start, c_end, published)
             precise = any(d.precision == "day" and d.start for d in clause_dates)
-            found = _event_type(unnamed[c_start:c_end], precise)
+            found = _event_type(unnamed[c_start:c_end], precise, main[c_start:c_end])
             if not found:
                 continue
             etype, m = found
@@ -267,6 +278,22 @@ def _salient(ev: LocalEvent, doc_actors: DocActors) -> frozenset[str]:
                      if _kind(doc_actors, k) not in ("country",) and k != doc_actors.home)
 
 
+def _span(expr: DateExpr) -> tuple[dt.date, dt.date]:
+    """The closed interval a date expression covers, widened by its precision."""
+    end = expr.end or expr.start
+    if expr.precision == "year":
+        return dt.date(expr.start.year, 1, 1), dt.date(end.year, 12, 31)
+    if expr.precision == "month":
+        last = (dt.date(end.year + end.month // 12, end.month % 12 + 1, 1) - dt.timedelta(days=1))
+        return expr.start.replace(day=1), last
+    return expr.start, end
+
+
+def _dates_overlap(a: DateExpr, b: DateExpr) -> bool:
+    (a0, a1), (b0, b1) = _span(a), _span(b)
+    return a0 <= b1 and b0 <= a1
+
+
 def _foreign(ev: LocalEvent, doc_actors: DocActors) -> frozenset[str]:
     """The countries of the event's foreign participants: whom the Vietnamese side met."""
     return frozenset(c for k in ev.participants
@@ -286,7 +313,7 @@ def _merge_within(events: list[LocalEvent], doc_actors: DocActors) -> list[Local
         for prev in ([] if target else out):
             if prev.event_type != ev.event_type:
                 continue
-            if ev.date and prev.date and ev.date.start and prev.date.start and ev.date.start != prev.date.start:
+            if ev.date and prev.date and ev.date.start and prev.date.start and not _dates_overlap(ev.date, prev.date):
                 continue
             if ev.name and prev.name and _name_key(ev.name) == _name_key(prev.name):
                 target = prev

@@ -228,3 +228,21 @@ def test_agreement_mentions_of_one_document_merge_and_both_sides_find_their_part
     assert [a.agreement_type for a in agreements] == ["mou"]
     places = {found.actors[k].kind for k in agreements[0].parties}
     assert "locality" in places and "vnloc:bac-ninh" in agreements[0].parties
+
+
+def test_vietnamese_triggers_need_their_accents():
+    page = ("Chính quyền tỉnh Sóc Trăng tập trung nâng cao phúc lợi xã hội cho người dân và thu hẹp khoảng cách "
+            "giữa các vùng trong tỉnh Sóc Trăng trong những năm tới theo kế hoạch của Ủy ban nhân dân tỉnh.\n")
+    _, events = _extract(page, dt.date(2024, 3, 1))
+    assert events == []
+    fair = "Tỉnh Sóc Trăng tổ chức Hội chợ thương mại Việt Nam - Campuchia ngày 5/3 với doanh nghiệp Campuchia.\n"
+    _, events = _extract(fair, dt.date(2024, 3, 6))
+    assert [e.event_type for e in events] == ["fair"]
+
+
+def test_same_kind_events_with_overlapping_dates_merge():
+    page = ("From May 2 to 9, a delegation of Lam Dong province led by Tran Hong Thai visited South Korea's "
+            "Gangwon province.\nGangwon Governor Kim Jin-tae highly appreciated the visit of the Lam Dong "
+            "delegation to Gangwon in 2024.\n")
+    _, events = _extract(page, dt.date(2024, 5, 10))
+    assert [e.event_type for e in events] == ["visit"]
