@@ -135,11 +135,13 @@ def _accents_fit(m: re.Match, original: str) -> bool:
 
 
 def _event_type(clause: str, precise_date: bool, original: str | None = None) -> tuple[str, re.Match] | None:
-    """The highest-priority trigger of a clause that is not a proposal, wish or anniversary.
-    `original` is the clause with its accents (same length), to check Vietnamese triggers."""
+    """The trigger of a clause, skipping proposals, wishes and anniversaries: a signing when something is
+    signed, else the earliest trigger (ties go by priority). `original` is the clause with its accents
+    (same length), to check Vietnamese triggers."""
     cues = _cues()
     original = original if original is not None else clause
-    for etype in cues["priority"]:
+    found: list[tuple[int, int, int, str, re.Match]] = []
+    for rank, etype in enumerate(cues["priority"]):
         for pattern in cues["events"][etype]:
             for m in pattern.finditer(clause):
                 if not _accents_fit(m, original):
@@ -147,8 +149,12 @@ def _event_type(clause: str, precise_date: bool, original: str | None = None) ->
                 if etype == "signing" and not _signs_something(clause, m):
                     continue
                 if not _is_modal(clause, m.start()) or precise_date:
-                    return etype, m
-    return None
+                    found.append((0 if etype == "signing" else 1, m.start(), rank, etype, m))
+                    break
+    if not found:
+        return None
+    *_, etype, m = min(found, key=lambda f: f[:3])
+    return etype, m
 
 
 _PRECISION_RANK = {"day": 0, "month": 1, "year": 2, None: 3}
