@@ -22,8 +22,9 @@ import pyarrow as pa
 
 from pipeline.cache import ExtractionCache
 from pipeline.engine import open_engine, process_one
-from pipeline.ingest import InputFile, scan_folder
+from pipeline.ingest import InputFile, list_inputs, near_duplicate_message, scan_folder
 from pipeline.params import Params
+from pipeline.progress import Track, no_track
 from pipeline.publish import publish
 from pipeline.resolve import Resolver
 from pipeline.spill import SpilledTables
@@ -139,25 +140,25 @@ def _outcomes(items, params: Params, run, cache: ExtractionCache | None, stats: 
             yield from zip(ready.items, ready.outcomes)
 
 
-def build_tables(input_dir: Path, params: Params, path_prefix: str | None = None, *, engine: str = "local",
-                 jobs: int | None = 1, scheduler: str | None = None, cache_dir: Path | None = None,
-                 spill_dir: Path | None = None, batch_size: int = BATCH_SIZE, wave_size: int = WAVE_SIZE,
-                 ) -> tuple[Mapping[str, pa.Table], BuildStats]:
+def build_tables(input_dir: Path, params: Params, path_prefix: str | None = None, track: Track = no_track, *,
+                 engine: str = "local", jobs: int | None = 1, scheduler: str | None = None,
+                 cache_dir: Path | None = None, spill_dir: Path | None = None, batch_size: int = BATCH_SIZE,
+                 wave_size: int = WAVE_SIZE, total: int | None = None) -> tuple[Mapping[str, pa.Table], BuildStats]:
     """Corpus tables of every entry of `input_dir` (see the module docstring), and what the build did.
 
     With `spill_dir` the tables are a `SpilledTables` mapping backed by files there."""
     stats = BuildStats(extractor_version=extractor_version(params))
     resolver = Resolver(spill_dir)
-    seen_ok: dict[str, str] = {}
-    rejected: dict[str, tuple[str, str]] = {}
+    seen = _Seen()
     cache = ExtractionCache(cache_dir, stats.extractor_version) if cache_dir else None
     try:
         with open_engine(params, engine, jobs, scheduler) as run:
             items = scan_folder(input_dir, params, path_prefix)
-            for item, outcome in _outcomes(items, params, run, cache, stats, batch_size, wave_size):
-                entry = _entry(item, outcome, seen_ok, rejected)
+            outcomes = _outcomes(items, params, run, cache, stats, batch_size, wave_size)
+            for item, outcome in track(outcomes, "build", total):
+                entry = seen.entry(item, outcome)
                 if entry is None:
-                    resolver.add(outcome[1], item.path)
+                    resolver.add(outcome[1], item.name)
                 else:
                     stats.quarantined += 1
                     resolver.add_quarantine(entry)
@@ -167,27 +168,37 @@ def build_tables(input_dir: Path, params: Params, path_prefix: str | None = None
     return resolver.finish(), stats
 
 
-def _entry(item: InputFile | QuarantineEntry, outcome, seen_ok: dict[str, str],
-           rejected: dict[str, tuple[str, str]]) -> QuarantineEntry | None:
-    """The quarantine entry of an input, or None when it is published (duplicates keep the first by name)."""
-    if isinstance(item, QuarantineEntry):
-        return item
-    if item.sha256 in seen_ok:
-        reason, message = "duplicate", f"same bytes as {seen_ok[item.sha256]}"
-    elif outcome is None:
-        reason, message = rejected[item.sha256]
-    elif outcome[0] == "rejected":
-        reason, message = outcome[1], outcome[2]
-        if item.sha256:
-            rejected[item.sha256] = (reason, message)
-    else:
-        seen_ok[item.sha256] = item.path
-        return None
-    return QuarantineEntry(file=item.shown, sha256=item.sha256, reason=reason, message=message)
+class _Seen:
+    """Which articles are published so far, and what was decided for bytes already seen: the same
+    decisions, in the same input order, as `pipeline.ingest.ingest_folder` (first copy by name wins)."""
+
+    def __init__(self):
+        self.by_sha: dict[str, str] = {}
+        self.by_main_text: dict[str, str] = {}
+        self.rejected: dict[str, tuple[str, str]] = {}
+
+    def entry(self, item: InputFile | QuarantineEntry, outcome) -> QuarantineEntry | None:
+        """The quarantine entry of an input, or None when it is published."""
+        if isinstance(item, QuarantineEntry):
+            return item
+        if item.sha256 in self.by_sha:
+            reason, message = "duplicate", f"same bytes as {self.by_sha[item.sha256]}"
+        elif outcome is None:  # same bytes as an earlier entry that was set aside
+            reason, message = self.rejected[item.sha256]
+        elif outcome[0] == "rejected":
+            reason, message = outcome[1], outcome[2]
+        elif outcome[2] in self.by_main_text:
+            reason, message = "near_duplicate", near_duplicate_message(self.by_main_text[outcome[2]])
+        else:
+            self.by_sha[item.sha256] = self.by_main_text[outcome[2]] = item.name
+            return None
+        if item.sha256 and reason != "duplicate":
+            self.rejected[item.sha256] = (reason, message)
+        return QuarantineEntry(file=item.name, sha256=item.sha256, reason=reason, message=message)
 
 
-def build(input_dir: Path, out_dir: Path, params: Params, path_prefix: str | None = None, *, engine: str = "local",
-          jobs: int | None = 1, scheduler: str | None = None, cache_dir: Path | None = None,
+def build(input_dir: Path, out_dir: Path, params: Params, path_prefix: str | None = None, track: Track = no_track,
+          *, engine: str = "local", jobs: int | None = 1, scheduler: str | None = None, cache_dir: Path | None = None,
           batch_size: int = BATCH_SIZE) -> BuildResult:
     """Build and publish `out_dir/<version>/`; raises `ValidationFailed` or `ReleaseExists`.
 
@@ -195,7 +206,10 @@ def build(input_dir: Path, out_dir: Path, params: Params, path_prefix: str | Non
     # Arrow's default pool keeps freed memory for reuse; tables here are made once and dropped, so
     # freed buffers go straight back to the system (peak memory follows the live tables).
     pa.set_memory_pool(pa.system_memory_pool())
+    inputs = list_inputs(input_dir, path_prefix)
     workspace = tempfile.TemporaryDirectory(prefix="paradip-build-")
-    tables, stats = build_tables(input_dir, params, path_prefix, engine=engine, jobs=jobs, scheduler=scheduler,
-                                 cache_dir=cache_dir, spill_dir=Path(workspace.name), batch_size=batch_size)
-    return BuildResult(publish(tables, out_dir, params.version), tables, stats, workspace)
+    tables, stats = build_tables(input_dir, params, path_prefix, track, engine=engine, jobs=jobs,
+                                 scheduler=scheduler, cache_dir=cache_dir, spill_dir=Path(workspace.name),
+                                 batch_size=batch_size, total=len(inputs))
+    release = publish(tables, out_dir, params.version, params.date, inputs=inputs)
+    return BuildResult(release, tables, stats, workspace)

@@ -3,9 +3,16 @@
 For every entry of the input folder (sorted by name) it produces exactly
 one of: an `IngestedDocument` (a valid `Document` record, the decoded NFC
 text and the kept main-text ranges) or a `QuarantineEntry` with a reason
-code. Nothing is dropped silently, and one bad file never stops the build.
+code. Nothing is dropped silently, and one bad file never stops the build:
+special files are never opened blocking, and an unexpected error on one
+entry quarantines that entry. `list_inputs` is the inventory the validate
+stage checks the outcome against (inputs = published + quarantined).
 
-    python -m pipeline.ingest INPUT_DIR OUT_FILE
+An entry is named by its path with control characters, undecodable bytes
+and backslashes escaped (`entry_name`), so every name fits in JSON and
+Parquet and two entries never share a name.
+
+    python -m pipeline.ingest INPUT_DIR OUT_FILE   # + inputs.json, quarantine.jsonl beside OUT_FILE
 """
 from __future__ import annotations
 
@@ -16,6 +23,7 @@ import os
 import re
 import stat
 import sys
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -28,6 +36,9 @@ from schemas.records import Document, QuarantineEntry
 
 _VI_MARKS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹàáèéìíòóùúýõã]", re.IGNORECASE)
 _EN_WORDS = re.compile(r"\b(?:the|of|and|to|in|with|for|on|is|was|said)\b", re.IGNORECASE)
+#: Legacy code pages of the corpus languages (Vietnamese, Western), tried before any other: left
+#: free, the detector takes English cp1252 curly quotes for cp852 letters.
+_CORPUS_LEGACY_ENCODINGS = ["cp1258", "cp1252"]
 _HTML = re.compile(r"<\s*(?:html|body|div|p|article|head)\b", re.IGNORECASE)
 
 
@@ -59,8 +70,6 @@ class Rejected(Exception):
 def decode(raw: bytes) -> tuple[str, str]:
     """Decoded text and the encoding used: UTF-8 (with or without BOM), UTF-16 with BOM,
     then a detected legacy encoding. Raises `Rejected` when none fits."""
-    if raw.startswith(codecs.BOM_UTF8):
-        return raw[3:].decode("utf-8"), "utf-8-sig"
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return raw.decode("utf-16"), "utf-16"
@@ -68,16 +77,22 @@ def decode(raw: bytes) -> tuple[str, str]:
             raise Rejected("undecodable", f"UTF-16 byte-order mark but invalid UTF-16: {exc}") from exc
     if b"\x00" in raw:
         raise Rejected("binary", "contains NUL bytes: not a text file")
+    if raw.startswith(codecs.BOM_UTF8):
+        try:
+            return raw[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            raise Rejected("undecodable", f"UTF-8 byte-order mark but invalid UTF-8: {exc}") from exc
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes
 
-    best = from_bytes(raw).best()
-    if best is None or best.encoding is None:
-        raise Rejected("undecodable", "not valid UTF-8 and no legacy encoding fits")
-    return str(best), best.encoding
+    for candidates in (_CORPUS_LEGACY_ENCODINGS, None):
+        best = from_bytes(raw, cp_isolation=candidates).best()
+        if best is not None and best.encoding is not None:
+            return str(best), best.encoding
+    raise Rejected("undecodable", "not valid UTF-8 and no legacy encoding fits")
 
 
 def detect_language(text: str) -> str | None:
@@ -100,7 +115,7 @@ def _html_to_text(html: str) -> str:
     from html.parser import HTMLParser
 
     class _Text(HTMLParser):
-        skip = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript"}
+        skip = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript", "title"}
 
         def __init__(self):
             super().__init__()
@@ -110,7 +125,7 @@ def _html_to_text(html: str) -> str:
         def handle_starttag(self, tag, attrs):
             if tag in self.skip:
                 self.depth += 1
-            elif tag in ("p", "br", "div", "h1", "h2", "h3", "li", "figcaption", "title"):
+            elif tag in ("p", "br", "div", "h1", "h2", "h3", "li", "figcaption"):
                 self.parts.append("\n")
 
         def handle_endtag(self, tag):
@@ -121,8 +136,16 @@ def _html_to_text(html: str) -> str:
             if not self.depth:
                 self.parts.append(data)
 
+        def parse_marked_section(self, i, report=1):
+            try:
+                return super().parse_marked_section(i, report)
+            except AssertionError:  # `<![unknown ...`: skip it to the next `>`, as browsers do
+                end = self.rawdata.find(">", i)
+                return -1 if end < 0 else end + 1
+
     parser = _Text()
     parser.feed(html)
+    parser.close()
     lines = [" ".join(line.split()) for line in "".join(parser.parts).split("\n")]
     return "\n".join(line for line in lines if line)
 
@@ -158,27 +181,100 @@ def ingest_bytes(raw: bytes, source_path: str, params: Params) -> IngestedDocume
     return IngestedDocument(document, text, seg.kept)
 
 
-def _safe_name(name: str) -> bool:
-    return not any(ord(c) < 32 or ord(c) == 127 for c in name)
+_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
-def _display(path: Path) -> str:
-    return str(path).encode("unicode_escape").decode("ascii") if not _safe_name(str(path)) else str(path)
+def _bad_char(char: str) -> bool:
+    """A control character, a line or paragraph separator, or an undecodable byte."""
+    return unicodedata.category(char) in ("Cc", "Zl", "Zp", "Cs")
+
+
+def _escape(char: str) -> str:
+    if char in _ESCAPES:
+        return _ESCAPES[char]
+    if not _bad_char(char):
+        return char
+    code = ord(char)
+    # os.fsdecode maps an undecodable byte B to U+DC00+B (surrogateescape)
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
+def entry_name(path: str) -> str:
+    """How an input entry is named in the release: the path itself when it is plain, else the path
+    with backslashes, control characters and undecodable bytes escaped (one-to-one)."""
+    if not any(c == "\\" or _bad_char(c) for c in path):
+        return path
+    return "".join(_escape(c) for c in path)
+
+
+def _entries(input_dir: Path) -> list[os.DirEntry]:
+    with os.scandir(input_dir) as listing:
+        return sorted(listing, key=lambda e: e.name)
+
+
+def _entry_path(prefix: str, name: str) -> str:
+    return entry_name(f"{prefix.rstrip('/')}/{name}" if prefix else name)
+
+
+def list_inputs(input_dir: Path, path_prefix: str | None = None) -> list[str]:
+    """The inventory: the name of every entry of `input_dir`, as the release names it."""
+    prefix = path_prefix if path_prefix is not None else input_dir.as_posix()
+    return [_entry_path(prefix, entry.name) for entry in _entries(input_dir)]
+
+
+def main_text_key(doc: IngestedDocument) -> str:
+    """Identity of an article's main text: NFC, case-folded, punctuation and whitespace removed.
+    Two files with the same key are the same article in different wrapping (markup, page
+    chrome, line endings, encoding); any different word, name or number gives another key."""
+    main = nfc(" ".join(doc.text[s:e] for s, e in doc.kept)).casefold()
+    return hashlib.sha256(" ".join(re.findall(r"[^\W_]+", main)).encode("utf-8")).hexdigest()
+
+
+def _read_regular_file(entry: os.DirEntry, root: Path, max_bytes: int) -> bytes:
+    """The bytes of a regular file inside the input, at most `max_bytes + 1`; raises `Rejected`
+    for anything else. Special files are detected by stat and opened non-blocking, so a FIFO
+    swapped in after the check still cannot hang the build."""
+    if any(_bad_char(c) for c in entry.name):
+        raise Rejected("bad_file_name", "file name contains control characters, line breaks or undecodable bytes")
+    if entry.is_symlink():
+        target = Path(os.path.realpath(entry.path))
+        if target != root and root not in target.parents:
+            raise Rejected("symlink_outside_input", f"symbolic link to {entry_name(str(target))}, "
+                                                    "outside the input folder")
+    if not stat.S_ISREG(os.stat(entry.path).st_mode):
+        raise Rejected("not_a_regular_file", "not a regular file (folder, FIFO, device or socket)")
+    fd = os.open(entry.path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise Rejected("not_a_regular_file", "not a regular file (folder, FIFO, device or socket)")
+        if st.st_size > max_bytes:
+            raise Rejected("too_large", f"{st.st_size} bytes, over the limit of {max_bytes} (params.yaml)")
+        return fh.read(max_bytes + 1)
 
 
 @dataclass(frozen=True)
 class InputFile:
-    """One readable regular file of the input folder: its path as published (and as shown in the
-    quarantine table), its bytes and their sha256 (None when the file is over the size limit; `raw` then
-    holds only the first limit + 1 bytes)."""
+    """One readable regular file of the input folder: its entry name, its bytes and their sha256 (None
+    when the file grew over the size limit while read; `raw` then holds the first limit + 1 bytes)."""
 
-    path: str
+    name: str
     raw: bytes
     sha256: str | None
 
-    @property
-    def shown(self) -> str:
-        return _display(Path(self.path))
+
+def unreadable_entry(name: str, sha: str | None, exc: OSError) -> QuarantineEntry:
+    why = exc.strerror or entry_name(str(exc))
+    return QuarantineEntry(file=name, sha256=sha, reason="unreadable",
+                           message=f"cannot be read ({type(exc).__name__}: {why})")
+
+
+def ingest_error_message(exc: Exception) -> str:
+    return f"unexpected {type(exc).__name__} while ingesting: {entry_name(str(exc))} (a bug: report it)"
+
+
+def near_duplicate_message(first: str) -> str:
+    return f"same main text as {first} (ignoring case, punctuation, spacing, markup and encoding)"
 
 
 def scan_folder(input_dir: Path, params: Params, path_prefix: str | None = None,
@@ -186,49 +282,54 @@ def scan_folder(input_dir: Path, params: Params, path_prefix: str | None = None,
     """Every entry of `input_dir` sorted by name: its bytes, or why it cannot be read as an article."""
     prefix = path_prefix if path_prefix is not None else input_dir.as_posix()
     root = input_dir.resolve()
-    for entry in sorted(os.scandir(input_dir), key=lambda e: e.name):
-        rel = f"{prefix.rstrip('/')}/{entry.name}" if prefix else entry.name
+    for entry in _entries(input_dir):
+        name = _entry_path(prefix, entry.name)
         try:
-            if not _safe_name(entry.name):
-                raise Rejected("bad_file_name", "file name contains control characters")
-            if entry.is_symlink():
-                target = Path(os.path.realpath(entry.path))
-                if root not in target.parents:
-                    raise Rejected("symlink_outside_input", f"symbolic link to {target}, outside the input folder")
-            st = os.stat(entry.path)
-            if not stat.S_ISREG(st.st_mode):
-                raise Rejected("not_a_regular_file", "not a regular file (folder, FIFO, device or socket)")
-            with open(entry.path, "rb") as fh:
-                raw = fh.read(params.max_file_bytes + 1)
+            raw = _read_regular_file(entry, root, params.max_file_bytes)
         except Rejected as rejected:
-            yield QuarantineEntry(file=_display(Path(rel)), sha256=None, reason=rejected.reason,
-                                  message=rejected.message)
-            continue
+            yield QuarantineEntry(file=name, sha256=None, reason=rejected.reason, message=rejected.message)
         except OSError as exc:
-            yield QuarantineEntry(file=_display(Path(rel)), sha256=None, reason="unreadable", message=str(exc))
-            continue
-        yield InputFile(rel, raw, hashlib.sha256(raw).hexdigest() if len(raw) <= params.max_file_bytes else None)
+            yield unreadable_entry(name, None, exc)
+        except Exception as exc:  # noqa: BLE001 - one entry must never stop the build
+            yield QuarantineEntry(file=name, sha256=None, reason="ingest_error", message=ingest_error_message(exc))
+        else:
+            yield InputFile(name, raw, hashlib.sha256(raw).hexdigest() if len(raw) <= params.max_file_bytes else None)
+
+
+def ingest_article(raw: bytes, name: str, params: Params) -> tuple[IngestedDocument, str]:
+    """One article and its `main_text_key`; raises `Rejected` (or any error: a bug, quarantined)."""
+    doc = ingest_bytes(raw, name, params)
+    return doc, main_text_key(doc)
 
 
 def ingest_folder(input_dir: Path, params: Params, path_prefix: str | None = None,
                   ) -> tuple[list[IngestedDocument], list[QuarantineEntry]]:
-    """Every entry of `input_dir`, published or quarantined (duplicates keep the first by name)."""
+    """Every entry of `input_dir`, published or quarantined. Of several copies of one article
+    (same bytes, or the same main text) the first by name is published."""
     docs: list[IngestedDocument] = []
     quarantine: list[QuarantineEntry] = []
-    seen: dict[str, str] = {}
+    by_sha: dict[str, str] = {}
+    by_main_text: dict[str, str] = {}
     for item in scan_folder(input_dir, params, path_prefix):
         if isinstance(item, QuarantineEntry):
             quarantine.append(item)
             continue
         try:
-            if item.sha256 in seen:
-                raise Rejected("duplicate", f"same bytes as {seen[item.sha256]}")
-            doc = ingest_bytes(item.raw, item.path, params)
-            seen[doc.document.sha256] = item.path
+            if item.sha256 in by_sha:
+                raise Rejected("duplicate", f"same bytes as {by_sha[item.sha256]}")
+            doc, key = ingest_article(item.raw, item.name, params)
+            if key in by_main_text:
+                raise Rejected("near_duplicate", near_duplicate_message(by_main_text[key]))
+            by_sha[doc.document.sha256] = by_main_text[key] = item.name
             docs.append(doc)
         except Rejected as rejected:
-            quarantine.append(QuarantineEntry(file=item.shown, sha256=item.sha256,
-                                              reason=rejected.reason, message=rejected.message))
+            quarantine.append(QuarantineEntry(file=item.name, sha256=item.sha256, reason=rejected.reason,
+                                              message=rejected.message))
+        except OSError as exc:
+            quarantine.append(unreadable_entry(item.name, item.sha256, exc))
+        except Exception as exc:  # noqa: BLE001 - one entry must never stop the build
+            quarantine.append(QuarantineEntry(file=item.name, sha256=item.sha256, reason="ingest_error",
+                                              message=ingest_error_message(exc)))
     return docs, quarantine
 
 
@@ -236,6 +337,8 @@ def main(argv: list[str] | None = None) -> None:
     input_dir, out_file = (Path(a) for a in (argv or sys.argv[1:]))
     docs, quarantine = ingest_folder(input_dir, load_params())
     out_file.parent.mkdir(parents=True, exist_ok=True)
+    out_file.with_name("inputs.json").write_text(json.dumps(list_inputs(input_dir), ensure_ascii=False, indent=0)
+                                                 + "\n", encoding="utf-8")
     with out_file.open("w", encoding="utf-8") as fh:
         for doc in docs:
             fh.write(doc.to_json() + "\n")

@@ -167,7 +167,8 @@ class _EventCluster:
     def __init__(self, index, doc_id, first_start, ev, start, end, precision, intern):
         self.index = index
         self.doc_id = doc_id
-        self.event_id = make_id("evt", doc_id, first_start)
+        # events of one clause share a source start: type and name keep their ids apart
+        self.event_id = make_id("evt", doc_id, first_start, ev["event_type"], ev["name"] or "")
         self.type = intern(ev["event_type"])
         self.name = ev["name"]
         self.start, self.end, self.precision = start, end, precision and intern(precision)

@@ -2,16 +2,19 @@
 
 Every row becomes its Pydantic record (field and row rules), then every
 table is checked by its derived Pandera schema, lazily, so one run reports
-all failures (table, column, check, offending rows). The report is written
-as `validation.json` and `validation.md`; any failure exits non-zero and
-nothing is published.
+all failures (table, column, check, offending rows). Given the ingest
+inventory, it also checks that every input entry is accounted for exactly
+once: a `documents` row or a `quarantine` row, nothing missing, nothing
+extra. The report is written as `validation.json` and `validation.md`; any
+failure exits non-zero and nothing is published.
 
-    python -m pipeline.validate RESOLVED_DIR OUT_DIR
+    python -m pipeline.validate RESOLVED_DIR OUT_DIR [INPUTS_JSON]
 """
 from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,7 +61,8 @@ class ValidationReport:
         head = "validation passed" if self.ok else f"validation FAILED with {len(self.failures)} failure(s)"
         out = [f"{head}: {rows}"]
         for f in self.failures[:20]:
-            out.append(f"  {f['table']}.{f['column']} row {f['row']}: {f['check']} (value {str(f['value'])[:60]!r})")
+            where = f"{f['table']}.{f['column']}" + ("" if f["row"] is None else f" row {f['row']}")
+            out.append(f"  {where}: {f['check']} (value {str(f['value'])[:60]!r})")
         return "\n".join(out)
 
 
@@ -66,6 +70,25 @@ class ValidationFailed(Exception):
     def __init__(self, report: ValidationReport):
         super().__init__(report.summary())
         self.report = report
+
+
+def _column(table: "pa_arrow.Table | list[dict]", column: str) -> list:
+    return [row[column] for row in table] if isinstance(table, list) else table.column(column).to_pylist()
+
+
+def inputs_failures(tables: Tables, inputs: list[str]) -> list[dict]:
+    """Input entries not accounted for exactly once by a `documents` or a `quarantine` row."""
+    inventory = Counter(inputs)
+    outcomes = Counter(_column(tables.get("documents", []), "source_path"))
+    outcomes.update(_column(tables.get("quarantine", []), "file"))
+    problems = [(name, "input entry neither published (documents) nor quarantined")
+                for name in sorted(inventory - outcomes)]
+    problems += [(name, "published or quarantined, but not an entry of the input folder")
+                 for name in sorted(outcomes - inventory) if name not in inventory]
+    problems += [(name, f"accounted for {outcomes[name]} times (documents + quarantine), not once")
+                 for name in sorted(outcomes) if outcomes[name] > 1 and name in inventory]
+    return [{"table": "inputs", "column": "file", "check": f"inputs_accounted: {why}", "row": None, "value": name}
+            for name, why in problems]
 
 
 #: Rows per Pandera frame (and per batch of Pydantic records): bounds validation memory on large tables.
@@ -160,13 +183,17 @@ def _pandera_failures(name: str, table: pa_arrow.Table, arrow: dict[str, pa_arro
                                 "row": None, "value": repeats})
 
 
-def validate_tables(tables: Tables) -> tuple[dict[str, pa_arrow.Table], ValidationReport]:
+def validate_tables(tables: Tables, inputs: list[str] | None = None,
+                    ) -> tuple[dict[str, pa_arrow.Table], ValidationReport]:
     """Typed Arrow tables and the report; the tables are only usable when `report.ok`.
+    With `inputs` (the ingest inventory), also checks inputs = published + quarantined.
 
     `tables` holds lists of row dicts or Arrow tables of the release schema (as `pipeline.resolve` builds
     them), or is a `SpilledTables` mapping, then returned as it is (tables are read when used).
     """
     report = ValidationReport()
+    if inputs is not None:
+        report.failures.extend(inputs_failures(tables, inputs))
     spilled = isinstance(tables, SpilledTables)  # typed already: read one table at a time, keep none
     arrow = tables if spilled else {m.table.name: _typed(m, tables.get(m.table.name, []), report)
                                     for m in TABLE_MODELS}
@@ -187,10 +214,19 @@ def write_report(report: ValidationReport, out_dir: Path) -> None:
     (out_dir / "validation.md").write_text(report.to_markdown(), encoding="utf-8")
 
 
+def read_inputs(path: Path) -> list[str]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
 def main(argv: list[str] | None = None) -> None:
-    in_dir, out_dir = (Path(a) for a in (argv or sys.argv[1:]))
-    _, report = validate_tables(read_tables(in_dir))
+    in_dir, out_dir, *inputs_file = (Path(a) for a in (argv or sys.argv[1:]))
+    inputs = read_inputs(inputs_file[0]) if inputs_file else None
+    tables = read_tables(in_dir)
+    _, report = validate_tables(tables, inputs)
     write_report(report, out_dir)
+    if inputs is not None:
+        print(f"inputs: {len(inputs)} entries = {len(tables['documents'])} published + "
+              f"{len(tables['quarantine'])} quarantined" + ("" if report.ok else " (see failures)"))
     print(report.summary())
     if not report.ok:
         sys.exit(1)

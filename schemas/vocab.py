@@ -98,6 +98,7 @@ class QuarantineReason(StrEnum):
     SYMLINK_OUTSIDE_INPUT = "symlink_outside_input"
     BAD_FILE_NAME = "bad_file_name"
     UNREADABLE = "unreadable"
+    INGEST_ERROR = "ingest_error"
 
 
 #: CAMEO codes (codebook section 3). A reception of a visitor is 043, other meetings 040.

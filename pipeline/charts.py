@@ -1,0 +1,139 @@
+"""The two charts of the dataset card, as PNG files with the same bytes on every rebuild.
+
+`events_per_year.png`: events per year, stacked by partner country.
+`partner_network.png`: the actor network's largest foreign partners and the
+Vietnamese actors they met, line width by the number of shared events.
+Drawn with matplotlib's Agg canvas (no pyplot, no global backend), a bundled
+font, fixed size and dpi, and no `Software` or date metadata in the PNG.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import matplotlib
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from pipeline import stats
+
+EVENTS_PER_YEAR = "events_per_year.png"
+PARTNER_NETWORK = "partner_network.png"
+CHART_FILES = (EVENTS_PER_YEAR, PARTNER_NETWORK)
+
+STYLE = {"font.family": "DejaVu Sans", "font.size": 10, "axes.titlesize": 12, "figure.dpi": 100,
+         "savefig.dpi": 100, "path.simplify": False, "text.hinting": "default", "text.antialiased": True}
+PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+           "#9c755f", "#bab0ac")
+KIND_COLORS = {"person": "#f28e2b", "government": "#4e79a7", "organization": "#59a14f", "locality": "#e15759",
+               "country": "#b07aa1", "international": "#76b7b2"}
+MAX_COUNTRIES = 8
+MAX_PARTNERS = 12
+MAX_HOME_ACTORS = 10
+
+
+def _save(fig: Figure, path: Path) -> None:
+    FigureCanvasAgg(fig)
+    fig.savefig(path, format="png", dpi=STYLE["savefig.dpi"], metadata={"Software": None})
+
+
+def _empty(ax, message: str) -> None:
+    ax.text(0.5, 0.5, message, ha="center", va="center", transform=ax.transAxes, color="#555555")
+    ax.set_axis_off()
+
+
+def events_per_year_chart(rows: stats.Rows, version: str, path: Path) -> None:
+    counts, undated = stats.events_per_year_by_country(rows)
+    names = stats.country_names(rows)
+    totals: Counter = Counter()
+    for (_, country), n in counts.items():
+        totals[country] += n
+    ranked = sorted(totals, key=lambda c: (-totals[c], names.get(c, c)))
+    shown, rest = ranked[:MAX_COUNTRIES], set(ranked[MAX_COUNTRIES:])
+    dated = sorted({year for year, _ in counts})
+    years = list(range(dated[0], dated[-1] + 1)) if dated else []  # empty years stay visible as gaps
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(9, 5))
+        ax = fig.add_subplot()
+        if not years:
+            _empty(ax, "no dated event with a partner country")
+        else:
+            positions = list(range(len(years)))
+            bottom = [0] * len(years)
+            series = [(names.get(c, c), {c}) for c in shown] + ([("other countries", rest)] if rest else [])
+            for i, (label, group) in enumerate(series):
+                heights = [sum(counts[(y, c)] for c in group) for y in years]
+                ax.bar(positions, heights, bottom=bottom, label=label, color=PALETTE[i % len(PALETTE)], width=0.6)
+                bottom = [b + h for b, h in zip(bottom, heights)]
+            ax.set_xticks(positions, [str(y) for y in years])
+            ax.set_ylim(0, max(bottom) * 1.1)
+            ax.yaxis.get_major_locator().set_params(integer=True)
+            ax.set_xlabel("year the event started")
+            ax.set_ylabel("events (an event counts once per partner country)")
+            ax.legend(title="partner country", loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False)
+            ax.spines[["top", "right"]].set_visible(False)
+        ax.set_title(f"Events per year by partner country, paradip {version}")
+        fig.text(0.01, 0.01, f"{undated} undated event(s) not shown.", fontsize=8, color="#555555")
+        fig.tight_layout(rect=(0, 0.03, 1, 1))
+        _save(fig, path)
+
+
+def _column(ids: list[str], x: float, ax, actors: dict, weight: dict, side: str) -> dict[str, tuple]:
+    """Draw one column of actor nodes with labels; returns their positions."""
+    n = len(ids)
+    positions = {a: (x, 1 - (i + 0.5) / n) for i, a in enumerate(ids)}  # top to bottom, largest first
+    biggest = max(weight.values())
+    for a, (px, py) in positions.items():
+        ax.scatter([px], [py], s=40 + 260 * weight[a] / biggest, color=KIND_COLORS[actors[a]["kind"]], zorder=3,
+                   edgecolors="white", linewidths=0.8)
+        label = f"{actors[a]['name']} ({weight[a]})"
+        offset, align = (-0.03, "right") if side == "left" else (0.03, "left")
+        ax.text(px + offset, py, label, ha=align, va="center", fontsize=9)
+    return positions
+
+
+def partner_network_chart(rows: stats.Rows, version: str, path: Path) -> None:
+    actors = stats.actors_by_id(rows)
+    edges = stats.partner_network(rows)
+    partners = [a for a, _ in stats.largest_partners(rows, MAX_PARTNERS)]
+    home_events = stats.shared_events(rows, set(partners), stats.is_vietnamese_side)
+    home = sorted(home_events, key=lambda a: (-len(home_events[a]), actors[a]["name"], a))[:MAX_HOME_ACTORS]
+    partner_events = stats.shared_events(rows, set(home), stats.is_foreign_partner)
+    partners = sorted((p for p in partners if p in partner_events),
+                      key=lambda a: (-len(partner_events[a]), actors[a]["name"], a))
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(11, 6.5))
+        ax = fig.add_subplot()
+        ax.set_title(f"Largest foreign partners in the actor network, paradip {version}", pad=12)
+        if not partners or not home:
+            _empty(ax, "no event with both a Vietnamese actor and a foreign partner")
+        else:
+            left = _column(home, 0.32, ax, actors, {a: len(home_events[a]) for a in home}, "left")
+            right = _column(partners, 0.68, ax, actors, {a: len(partner_events[a]) for a in partners}, "right")
+            shown = {(h, f): n for (h, f), n in edges.items() if h in left and f in right}
+            strongest = max(shown.values())
+            for (h, f), n in sorted(shown.items()):
+                (x1, y1), (x2, y2) = left[h], right[f]
+                ax.plot([x1, x2], [y1, y2], color="#888888", alpha=0.35 + 0.4 * n / strongest,
+                        linewidth=0.6 + 3.4 * n / strongest, zorder=1)
+            ax.text(0.32, 1.03, "Vietnamese actors", ha="center", fontweight="bold")
+            ax.text(0.68, 1.03, "foreign partners", ha="center", fontweight="bold")
+            kinds = sorted({actors[a]["kind"] for a in [*home, *partners]})
+            for kind in kinds:
+                ax.scatter([], [], color=KIND_COLORS[kind], label=kind, s=50)
+            ax.legend(title="kind of actor", loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=len(kinds),
+                      frameon=False)
+            ax.set_xlim(0, 1)
+            ax.set_ylim(0, 1.07)
+            ax.set_axis_off()
+        fig.text(0.01, 0.01, "(n): events shared with the actors of the other column. "
+                 "Line width: events both actors took part in.", fontsize=8, color="#555555")
+        fig.tight_layout(rect=(0, 0.03, 1, 1))
+        _save(fig, path)
+
+
+def write_charts(rows: stats.Rows, version: str, folder: Path) -> list[str]:
+    """Write both charts into `folder`; returns their file names."""
+    events_per_year_chart(rows, version, folder / EVENTS_PER_YEAR)
+    partner_network_chart(rows, version, folder / PARTNER_NETWORK)
+    return list(CHART_FILES)
