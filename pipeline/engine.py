@@ -7,9 +7,11 @@ engine gives the same outcomes. `open_engine` yields a function mapping an
 iterator of batches to their outcomes in the same order, with at most a few
 batches in flight (memory bounded by the batch size, not the corpus).
 
-Outcomes are `("ok", rows)` with `rows` from `pipeline.resolve.document_rows`
-(the document record carries a placeholder source path, since the same bytes
-may sit at several paths), or `("rejected", reason, message)`.
+Outcomes are `("ok", rows, main_text_key)` with `rows` from
+`pipeline.docrows.document_rows` (the document record carries a placeholder
+source path, since the same bytes may sit at several paths) and the key that
+finds near-duplicates (`pipeline.ingest.main_text_key`), or
+`("rejected", reason, message)`.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 
 from pipeline.extract import extract_document
-from pipeline.ingest import Rejected, ingest_bytes
+from pipeline.ingest import Rejected, ingest_article, ingest_error_message
 from pipeline.params import Params
 from pipeline.docrows import document_rows
 from pipeline.version import extractor_version
@@ -40,10 +42,12 @@ def default_jobs() -> int:
 def process_one(raw: bytes, params: Params) -> Outcome:
     """One article's outcome (see the module docstring)."""
     try:
-        doc = ingest_bytes(raw, PLACEHOLDER_PATH, params)
+        doc, main_text_key = ingest_article(raw, PLACEHOLDER_PATH, params)
     except Rejected as rejected:
         return ("rejected", rejected.reason, rejected.message)
-    return ("ok", document_rows(doc.document.model_dump(), extract_document(doc)))
+    except Exception as exc:  # noqa: BLE001 - as in ingest: one article never stops the build
+        return ("rejected", "ingest_error", ingest_error_message(exc))
+    return ("ok", document_rows(doc.document.model_dump(), extract_document(doc)), main_text_key)
 
 
 def process_batch(batch: list[bytes], params: Params) -> tuple[str, list[Outcome]]:

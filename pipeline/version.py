@@ -38,7 +38,7 @@ def code_digest() -> str:
 
 def extractor_version(params: Params) -> str:
     """Hash of the extraction code, reference data, rules, ingest parameters and Python's major.minor."""
-    ingest_params = {k: v for k, v in dataclasses.asdict(params).items() if k != "version"}
+    ingest_params = {k: v for k, v in dataclasses.asdict(params).items() if k not in ("version", "date")}
     h = hashlib.sha256()
     for part in (code_digest(), reference_digest(), repr(sorted(ingest_params.items())),
                  f"{sys.version_info.major}.{sys.version_info.minor}"):
