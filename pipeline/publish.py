@@ -38,6 +38,7 @@ from pipeline.params import load_params
 from pipeline.provenance import code_version
 from pipeline.releases import update_index
 from pipeline.resolve import Tables, read_tables
+from pipeline.spill import LazyRows
 from pipeline.validate import ValidationFailed, validate_tables, write_report
 from schemas.derive import json_schemas
 from schemas.records import SCHEMA_VERSION
@@ -91,7 +92,7 @@ def _write_release(folder: Path, version: str, date: str | None, arrow: dict[str
                 croissant(version, date, list(arrow), {n: _sha256(folder / n) for n in files if n.endswith(".parquet")}))
     _write_json(folder / "schema.json", json_schemas(), sort_keys=True)
     write_report(report, folder)
-    rows = {name: table.to_pylist() for name, table in arrow.items()}
+    rows = LazyRows(arrow)  # row dicts of only the columns the card reads: whole tables would not fit at scale
     info = BuildInfo(version, date, inputs_digest(arrow["documents"], arrow["quarantine"]), code_version(),
                      f"pyarrow {pa.__version__}")
     extras = write_charts(rows, version, folder)

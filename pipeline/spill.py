@@ -5,10 +5,12 @@ tables live as Arrow IPC (Feather v2) files in a folder: each access reads
 the file (not memory-mapped), and `read_columns` reads only some columns.
 `BatchSpill` appends record batches of one table to a stream file while
 rows arrive and reads them back as one table. Both keep schema metadata.
+`LazyRows` hands tables to row-oriented code (the release card's
+statistics) as rows whose columns are converted only when read.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pyarrow as pa
@@ -62,3 +64,67 @@ class BatchSpill:
             table = pa.ipc.open_stream(source).read_all()
         self.path.unlink()
         return table
+
+
+class _Row(Mapping):
+    """One row of a `TableRows`, read from its columns."""
+
+    __slots__ = ("_rows", "_index")
+
+    def __init__(self, rows: "TableRows", index: int):
+        self._rows, self._index = rows, index
+
+    def __getitem__(self, column: str):
+        return self._rows.column(column)[self._index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows.names)
+
+    def __len__(self) -> int:
+        return len(self._rows.names)
+
+
+class TableRows(Sequence):
+    """The rows of an Arrow table as read-only mappings; a column becomes a Python list only when a row's
+    value in it is first read, so code that reads two columns of a wide table never converts the rest."""
+
+    def __init__(self, table: pa.Table):
+        self.table = table
+        self.names = table.column_names
+        self.columns: dict[str, list] = {}
+
+    def column(self, name: str) -> list:
+        if name not in self.columns:
+            if name not in self.names:
+                raise KeyError(name)
+            self.columns[name] = self.table.column(name).to_pylist()
+        return self.columns[name]
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [_Row(self, i) for i in range(*index.indices(len(self)))]
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        return _Row(self, index % len(self))
+
+
+class LazyRows(Mapping):
+    """`{table name: rows}` over a mapping of Arrow tables (spilled or not), each table read on first use."""
+
+    def __init__(self, tables: Mapping):
+        self.tables = tables
+        self.rows: dict[str, TableRows] = {}
+
+    def __getitem__(self, name: str) -> TableRows:
+        if name not in self.rows:
+            self.rows[name] = TableRows(self.tables[name])
+        return self.rows[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.tables)
+
+    def __len__(self) -> int:
+        return len(self.tables)
