@@ -246,3 +246,13 @@ def test_same_kind_events_with_overlapping_dates_merge():
             "delegation to Gangwon in 2024.\n")
     _, events = _extract(page, dt.date(2024, 5, 10))
     assert [e.event_type for e in events] == ["visit"]
+
+
+def test_courtesy_visit_is_a_meeting_and_museums_and_partnership_clubs_are_organisations():
+    page = ("Binh Duong province's trade delegation paid a courtesy visit to the Governor of Japan's Saitama "
+            "prefecture on June 3.\nThe delegation also visited Saitama Railway Museum and met with the "
+            "Japan - Vietnam Friendship Partnership Club.\n")
+    found, events = _extract(page, dt.date(2024, 6, 4))
+    assert events[0].event_type == "meeting"
+    orgs = {m.text for m in found.mentions if found.actors[m.key].kind == "organization"}
+    assert {"Saitama Railway Museum", "Japan - Vietnam Friendship Partnership Club"} <= orgs
