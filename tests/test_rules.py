@@ -256,3 +256,16 @@ def test_courtesy_visit_is_a_meeting_and_museums_and_partnership_clubs_are_organ
     assert events[0].event_type == "meeting"
     orgs = {m.text for m in found.mentions if found.actors[m.key].kind == "organization"}
     assert {"Saitama Railway Museum", "Japan - Vietnam Friendship Partnership Club"} <= orgs
+
+
+def test_a_name_tail_is_the_person_and_state_forms_belong_to_the_country():
+    page = ("Chairman of the Bac Giang People's Committee Nguyen Tuan Anh on May 6 received Ambassador of "
+            "Germany to Vietnam Helga Margarete Barth.\nDuring the meeting, Anh highlighted the investment of German "
+            "firms in the province.\n")
+    found, _ = _extract(page, dt.date(2024, 5, 7))
+    assert "country:GB" not in found.actors
+    vi = ("Ngày 2/5, Chủ tịch UBND tỉnh Bắc Giang tiếp đoàn khách của Cộng hòa Azerbaijan và Vương quốc Thái Lan "
+          "tại trụ sở UBND tỉnh để bàn về hợp tác thương mại giữa hai bên.\n")
+    found, _ = _extract(vi, dt.date(2024, 5, 3))
+    texts = {m.text for m in found.mentions if found.actors[m.key].kind == "country"}
+    assert {"Cộng hòa Azerbaijan", "Vương quốc Thái Lan"} <= texts
