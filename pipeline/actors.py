@@ -510,10 +510,10 @@ def _person_pass(d: _Doc) -> None:
             i += 1  # a sentence-initial "Ông Nguyễn Văn A" is the person without the honorific
             continue
         e = _name_run(d, i)
-        for k in ([] if _vn_name_at(d, i) else range(i + 1, e)):
-            if _vn_name_at(d, k):
-                e = k  # "Foreign Affairs Nguyen Minh Vu": the name starts at its surname
-                break
+        surname_at = next((k for k in ([] if _vn_name_at(d, i) else range(i + 1, e)) if _vn_name_at(d, k)), None)
+        if surname_at is not None:
+            i = surname_at  # "Foreign Affairs Nguyen Minh Vu": the name starts at its surname, the rest is title
+            continue
         e = _cut_vi_compound(d, i, e)
         words = [x.text for x in toks[i:e] if x.text != "-"]
         if len(words) < 2 or _title_starting_at(d, i):

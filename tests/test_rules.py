@@ -269,3 +269,11 @@ def test_a_name_tail_is_the_person_and_state_forms_belong_to_the_country():
     found, _ = _extract(vi, dt.date(2024, 5, 3))
     texts = {m.text for m in found.mentions if found.actors[m.key].kind == "country"}
     assert {"Cộng hòa Azerbaijan", "Vương quốc Thái Lan"} <= texts
+
+
+def test_title_words_before_a_surname_are_not_a_person():
+    page = ("The seminar was opened by Deputy Minister of Foreign Affairs To Anh Dung and Deputy Minister of "
+            "Foreign AffairsLe Thi Thu Hang in Hanoi on March 3 with ambassadors of ASEAN countries.\n")
+    found, _ = _extract(page, dt.date(2024, 3, 4))
+    people = {m.text for m in found.mentions if found.actors[m.key].kind == "person"}
+    assert people == {"To Anh Dung", "Le Thi Thu Hang"}
