@@ -284,6 +284,7 @@ def _org_pass(d: _Doc) -> None:
     connectors = set(cfg["org_connectors"])
     not_org = set(cfg["not_org_heads"])
     name_words = set(cfg["org_name_words"])
+    head_continuations = set(cfg["org_head_continuations"])
     generic = {fold_key(x) for x in cfg["generic_names"]}
     title_words = {w[0] for w in titles() if len(w) == 1}
     toks, n = d.toks, len(d.toks)
@@ -298,8 +299,10 @@ def _org_pass(d: _Doc) -> None:
             s -= 1
         if s < h and toks[s].text == "-":
             s += 1
-        # extend right through connector + capitalised word
+        # extend right over a head's second word ("Consulate General"), then connector + capitalised word
         e = h + 1
+        if e < n and toks[e].text in head_continuations and d.adjacent(h, e):
+            e += 1
         while e + 1 < n and toks[e].text in connectors and d.adjacent(e - 1, e):
             j = e + 1
             if toks[j].text == "the" and j + 1 < n:
@@ -492,16 +495,17 @@ def _person_pass(d: _Doc) -> None:
     i = 0
     while i < n:
         t = toks[i]
-        if not _cap_word(t) or d.claimed[i] is not None:
-            i += 1
+        if not _cap_word(t) or d.claimed[i] is not None or (t.text in honorifics and _vn_name_at(d, i + 1)):
+            i += 1  # a sentence-initial "Ông Nguyễn Văn A" is the person without the honorific
             continue
         e = _name_run(d, i)
-        for k in ([] if _vn_name_at(d, i) else range(i + 1, e - 1)):
+        for k in ([] if _vn_name_at(d, i) else range(i + 1, e)):
             if _vn_name_at(d, k):
                 e = k  # "Foreign Affairs Nguyen Minh Vu": the name starts at its surname
                 break
+        e = _cut_vi_compound(d, i, e)
         words = [x.text for x in toks[i:e] if x.text != "-"]
-        if len(words) < 2:
+        if len(words) < 2 or _title_starting_at(d, i):
             i = max(e, i + 1)
             continue
         vn_shape = _vn_name_at(d, i) and all(w in syllables or w in surnames for w in words[1:]) \
@@ -532,13 +536,54 @@ def _person_pass(d: _Doc) -> None:
         i = e
 
 
+def _cut_vi_compound(d: _Doc, i: int, e: int) -> int:
+    """Drop a last name syllable that opens a common word with the next one ("Đoàn Đại| biểu", "Cung Văn| hóa")."""
+    if e < len(d.toks) and e - 1 > i and d.toks[e].is_word and d.toks[e].text[:1].islower() \
+            and fold_key(f"{d.toks[e - 1].text} {d.toks[e].text}") in vi_compound_words():
+        return e - 1
+    return e
+
+
+@lru_cache(maxsize=1)
+def vi_compound_words() -> frozenset[str]:
+    return frozenset(fold_key(x) for x in rules("actors")["vi_compound_words"])
+
+
+def _vn_names_over_places(d: _Doc) -> None:
+    """A Vietnamese full name whose later syllables spell a place ("Huỳnh Văn Sơn" ≠ Wenshan) is a person."""
+    surnames, syllables = vn_name_parts()
+    toks, n = d.toks, len(d.toks)
+    for i in range(n):
+        if d.claimed[i] is not None or not _cap_word(toks[i]) or not _vn_name_at(d, i):
+            continue
+        e = i + 1
+        while e < n and e - i < 4 and _cap_word(toks[e]) and d.adjacent(e - 1, e) \
+                and (toks[e].text in syllables or toks[e].text in surnames):
+            e += 1
+        covered = [d.claimed[k] for k in range(i + 1, e) if d.claimed[k] is not None]
+        if e - i < 3 or not covered or any(c.kind not in ("locality", "country") or c.start <= i or c.end > e
+                                           for c in covered):
+            continue
+        name = d.span_text(i, e)
+        d.claim(i, e, f"person:{fold_key(name)}", "person", "VN", None, override=True)
+
+
 def _title_before_claim(d: _Doc, s: int) -> bool:
-    k = s - 1
-    if k >= 0 and d.toks[k].text == "the":
-        k -= 1
-    if k >= 0 and d.toks[k].text in ("of", "cua"):
-        k -= 1
-    return k >= 0 and _title_ending_before(d, k + 1) is not None
+    """A title phrase before the bodies and places that qualify it ("Ambassador of the Republic of Korea
+    (RoK) to Vietnam", "Chủ tịch UBND tỉnh X")."""
+    k, steps = s - 1, 0
+    while k >= 0 and steps < 12:
+        t = d.toks[k]
+        claim = d.claimed[k]
+        if claim is not None and claim.kind != "person":
+            k = claim.start - 1
+        elif t.text in ("of", "the", "to", "in", "cua", "tai", "(", ")") or (t.text.isupper() and k > 0
+                                                                                and d.toks[k - 1].text == "("):
+            k -= 1
+        else:
+            return _title_ending_before(d, k + 1) is not None
+        steps += 1
+    return False
 
 
 def _short_form_pass(d: _Doc) -> None:
@@ -631,6 +676,7 @@ def find_actors(text: str, main: str) -> DocActors:
     _vi_org_pass(d)
     _org_pass(d)
     _en_embassy_pass(d)
+    _vn_names_over_places(d)
     _person_pass(d)
     _short_form_pass(d)
     actors: dict[str, LocalActor] = {}

@@ -64,6 +64,10 @@ def _cues() -> dict:
         "status": {k: comp(v) for k, v in r["agreement_status"].items()},
         "anniversary": comp(r["anniversary"]),
         "anaphora": comp(r["anaphora"]),
+        "signing_object": comp(r["signing_object"]),
+        "both_sides": comp(r["both_sides"]),
+        "accented": {k: set(v) for k, v in r["accented_triggers"].items()},
+        "paired": [(re.compile(p["pattern"], re.IGNORECASE), p["types"]) for p in r["paired_triggers"]],
     }
 
 
@@ -73,6 +77,9 @@ _NAMED_EVENT = re.compile(
     r"(?:Conference|Forum|Festival|Fair|Expo|Summit|Exhibition|Week|Days)(?:\s+(?:19|20)\d\d)?")
 _QUOTED_EVENT = re.compile(r"[“\"]([^”\"]{3,80})[”\"]\s+(program(?:me)?|festival|event|chuong trinh)", re.IGNORECASE)
 _VI_NAMED = re.compile(r"(?:Hoi nghi|Dien dan|Le hoi|Festival|Hoi cho|Trien lam|Chuong trinh)\s+[^,.;()]{3,80}?(?:(?:19|20)\d\d|(?=[,.;(]))")
+
+
+_BODY_WORDS = re.compile(r"\b(?:Committee|Consultative|Council|Ministry|Party|Uy ban|Ủy ban)\b")
 
 
 def _clauses(folded: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -121,15 +128,33 @@ def _kind(doc_actors: DocActors, key: str) -> str:
     return doc_actors.actors[key].kind
 
 
-def _event_type(clause: str, precise_date: bool) -> tuple[str, re.Match] | None:
-    """The highest-priority trigger of a clause that is not a proposal, wish or anniversary."""
+def _accents_fit(m: re.Match, original: str) -> bool:
+    """A folded Vietnamese trigger stands for its accented word only ("hoi cho" is hội chợ, not xã hội cho)."""
+    forms = _cues()["accented"].get(m.group(0).lower())
+    return forms is None or original[m.start():m.end()].lower() in forms
+
+
+def _event_type(clause: str, precise_date: bool, original: str | None = None) -> tuple[str, re.Match] | None:
+    """The trigger of a clause, skipping proposals, wishes and anniversaries: a signing when something is
+    signed, else the earliest trigger (ties go by priority). `original` is the clause with its accents
+    (same length), to check Vietnamese triggers."""
     cues = _cues()
-    for etype in cues["priority"]:
+    original = original if original is not None else clause
+    found: list[tuple[int, int, int, str, re.Match]] = []
+    for rank, etype in enumerate(cues["priority"]):
         for pattern in cues["events"][etype]:
             for m in pattern.finditer(clause):
+                if not _accents_fit(m, original):
+                    continue
+                if etype == "signing" and not _signs_something(clause, m):
+                    continue
                 if not _is_modal(clause, m.start()) or precise_date:
-                    return etype, m
-    return None
+                    found.append((0 if etype == "signing" else 1, m.start(), rank, etype, m))
+                    break
+    if not found:
+        return None
+    *_, etype, m = min(found, key=lambda f: f[:3])
+    return etype, m
 
 
 _PRECISION_RANK = {"day": 0, "month": 1, "year": 2, None: 3}
@@ -140,6 +165,22 @@ def _best_date(dates: list[DateExpr]) -> DateExpr | None:
     if not dates:
         return None
     return min(dates, key=lambda d: (d.start is None, d.end is None, _PRECISION_RANK[d.precision], d.char_start))
+
+
+def _without_names(clause: str, offset: int, doc_actors: DocActors) -> str:
+    """The clause with actor names blanked, so "... Consultative Conference" (a body) is no trigger."""
+    chars = list(clause)
+    for m in doc_actors.mentions:
+        if m.end > offset and m.start < offset + len(clause):
+            for k in range(max(m.start, offset), min(m.end, offset + len(clause))):
+                chars[k - offset] = " "
+    return "".join(chars)
+
+
+def _signs_something(clause: str, m: re.Match) -> bool:
+    """A signing trigger names what is signed ("signed an MoU", "le ky ket", "was signed"), not a past
+    agreement in passing ("the agreements signed between them")."""
+    return any(p.search(clause[max(0, m.start() - 40):m.end() + 90]) for p in _cues()["signing_object"])
 
 
 def _is_modal(clause: str, upto: int) -> bool:
@@ -160,7 +201,7 @@ def _event_names(text: str, folded: str, s: int, e: int) -> list[str]:
                 name = text[m.start(1):m.end(1)].strip()
             else:
                 name = re.sub(r"^(?:the|The)\s+", "", text[m.start():m.end()].strip(" ,"))
-            if len(name.split()) >= 2:
+            if len(name.split()) >= 2 and not _BODY_WORDS.search(name):
                 names.append(name)
                 taken.append(m.span())
     return names
@@ -183,6 +224,7 @@ def _type_of_named(name: str | None, default: str) -> str:
 def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: DocActors,
                 published: dt.date | None) -> list[LocalEvent]:
     folded = fold(main)
+    unnamed = _without_names(folded, 0, doc_actors)
     events: list[LocalEvent] = []
     for s_start, s_end in sentences(main, kept):
         sentence_dates = find_dates(folded, s_start, s_end, published)
@@ -193,7 +235,7 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
             clause = folded[c_start:c_end]
             clause_dates = find_dates(folded, c_start, c_end, published)
             precise = any(d.precision == "day" and d.start for d in clause_dates)
-            found = _event_type(clause, precise)
+            found = _event_type(unnamed[c_start:c_end], precise, main[c_start:c_end])
             if not found:
                 continue
             etype, m = found
@@ -201,9 +243,13 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
             for k in sentence_people:
                 if k not in keys:
                     keys.append(k)
+            date = _best_date(clause_dates) or _best_date(sentence_dates)
+            if events and any(p.search(clause) for p in _cues()["both_sides"]):
+                # "both sides signed ...": the parties (and day) of the event just reported
+                keys += [k for k in events[-1].participants if k not in keys]
+                date = date or events[-1].date
             if not keys:
                 continue
-            date = _best_date(clause_dates) or _best_date(sentence_dates)
             anaphoric = any(p.search(clause) for p in _cues()["anaphora"])
             participants = {k: "participant" for k in keys}
             reception = etype == "meeting" and re.search(r"\b(?:received|receives|reception|hosted|welcomed|tiep|don)\b",
@@ -216,6 +262,13 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
                     previous.participants.setdefault(k, "participant")
                 previous.extra_spans.append((c_start, c_end, (s_start, s_end)))
                 continue
+            paired = [t for p, types in _cues()["paired"] if p.search(unnamed, c_start, c_end) for t in types]
+            for extra in (t for t in paired if t != etype):
+                # "talks and signing ceremony": two happenings, same parties and day
+                events.append(LocalEvent(
+                    event_type=extra, start=c_start, end=c_end, sentence=(s_start, s_end),
+                    participants=dict(participants), name=None, date=date, sectors=_sectors(clause.lower()),
+                    cameo_code=CAMEO_BY_EVENT_TYPE[extra]))
             for name in names or [None]:
                 events.append(LocalEvent(
                     event_type=_type_of_named(name, etype), start=c_start, end=c_end, sentence=(s_start, s_end),
@@ -231,6 +284,28 @@ def _salient(ev: LocalEvent, doc_actors: DocActors) -> frozenset[str]:
                      if _kind(doc_actors, k) not in ("country",) and k != doc_actors.home)
 
 
+def _span(expr: DateExpr) -> tuple[dt.date, dt.date]:
+    """The closed interval a date expression covers, widened by its precision."""
+    end = expr.end or expr.start
+    if expr.precision == "year":
+        return dt.date(expr.start.year, 1, 1), dt.date(end.year, 12, 31)
+    if expr.precision == "month":
+        last = (dt.date(end.year + end.month // 12, end.month % 12 + 1, 1) - dt.timedelta(days=1))
+        return expr.start.replace(day=1), last
+    return expr.start, end
+
+
+def _dates_overlap(a: DateExpr, b: DateExpr) -> bool:
+    (a0, a1), (b0, b1) = _span(a), _span(b)
+    return a0 <= b1 and b0 <= a1
+
+
+def _foreign(ev: LocalEvent, doc_actors: DocActors) -> frozenset[str]:
+    """The countries of the event's foreign participants: whom the Vietnamese side met."""
+    return frozenset(c for k in ev.participants
+                     if (c := doc_actors.actors[k].country or "VN") != "VN" and _kind(doc_actors, k) != "international")
+
+
 def _merge_within(events: list[LocalEvent], doc_actors: DocActors) -> list[LocalEvent]:
     """One event per happening: same type and same name, or same counterparts."""
     out: list[LocalEvent] = []
@@ -238,16 +313,22 @@ def _merge_within(events: list[LocalEvent], doc_actors: DocActors) -> list[Local
         target = None
         if not _salient(ev, doc_actors) and not ev.name:
             target = next((p for p in reversed(out) if p.event_type == ev.event_type), None)
+            if target is not None and _foreign(ev, doc_actors) and _foreign(target, doc_actors) \
+                    and not _foreign(ev, doc_actors) & _foreign(target, doc_actors):
+                target = None
         for prev in ([] if target else out):
             if prev.event_type != ev.event_type:
                 continue
-            if ev.date and prev.date and ev.date.start and prev.date.start and ev.date.start != prev.date.start:
+            if ev.date and prev.date and ev.date.start and prev.date.start and not _dates_overlap(ev.date, prev.date):
                 continue
             if ev.name and prev.name and _name_key(ev.name) == _name_key(prev.name):
                 target = prev
                 break
+            fa, fb = _foreign(prev, doc_actors), _foreign(ev, doc_actors)
+            if fa and fb and not fa & fb:
+                continue  # the same host meeting guests of another country is another meeting
             sa, sb = _salient(prev, doc_actors), _salient(ev, doc_actors)
-            non_person = lambda s: {k for k in s if _kind(doc_actors, k) != "person"}  # noqa: E731
+            non_person = lambda s: {_party_place(k) for k in s if _kind(doc_actors, k) != "person"}  # noqa: E731
             if sa and sb and (non_person(sa) & non_person(sb) or (not non_person(sb) and sb <= sa)):
                 target = prev
                 break
@@ -309,8 +390,14 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
     cues = _cues()
     countries_by_freq = _country_ranking(doc_actors)
     out: list[LocalAgreement] = []
+    earlier_keys: list[str] = []
     for s_start, s_end in sentences(main, kept):
         sentence = folded[s_start:s_end]
+        keys = _mentions_in(doc_actors, s_start, s_end)
+        if any(p.search(sentence) for p in cues["both_sides"]):
+            # "both sides signed an MoU": the document's home and the sides named just before
+            keys += [k for k in [doc_actors.home, *earlier_keys] if k and k not in keys]
+        earlier_keys = keys
         for atype, patterns in cues["agreements"].items():
             for pattern in patterns:
                 m = pattern.search(folded, s_start, s_end)
@@ -320,7 +407,6 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
                 window = folded[window_start:min(s_end, m.end() + 160)]
                 rel = m.start() - window_start
                 status = _status(atype, window, rel)
-                keys = _mentions_in(doc_actors, s_start, s_end)
                 parties = _parties(atype, keys, doc_actors, countries_by_freq, folded, m.end(), s_end)
                 if not parties:
                     break
@@ -400,12 +486,24 @@ def _agreement_name(text: str, folded: str, m: re.Match) -> str:
     return text[start:m.end()].strip() or m.group()
 
 
+def _party_place(key: str) -> str:
+    """A local body stands for its place when comparing parties (`gov:peoples-committee:vnloc:x` -> `vnloc:x`)."""
+    if key.startswith("gov:") and not key.startswith("gov:embassy:"):
+        return key.split(":", 2)[2]
+    return key
+
+
 def _merge_agreements(items: list[LocalAgreement]) -> list[LocalAgreement]:
+    """One agreement per document and type when one's parties (bodies read as their places) hold the other's;
+    the first mention's status stands."""
     out: list[LocalAgreement] = []
     for a in items:
+        places = {_party_place(k) for k in a.parties}
         for prev in out:
-            if prev.agreement_type == a.agreement_type and set(prev.parties) == set(a.parties) \
-                    and prev.status == a.status:
+            prev_places = {_party_place(k) for k in prev.parties}
+            if prev.agreement_type == a.agreement_type and places and prev_places \
+                    and (places <= prev_places or prev_places <= places):
+                prev.parties = prev.parties + [k for k in a.parties if k not in prev.parties]
                 prev.date_signed = prev.date_signed or a.date_signed
                 prev.date_effective = prev.date_effective or a.date_effective
                 break

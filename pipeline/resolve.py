@@ -150,7 +150,9 @@ def _events(extractions: list[dict], merged: dict[str, dict]):
                         target = cand
                         break
             if target is None:
-                target = {"doc_id": ex["doc_id"], "first": (ex["doc_id"], ev["sources"][0][0]), "type": ev["event_type"],
+                # events of one clause share a source start: type and name keep their ids apart
+                first = (ex["doc_id"], ev["sources"][0][0], ev["event_type"], ev["name"] or "")
+                target = {"doc_id": ex["doc_id"], "first": first, "type": ev["event_type"],
                           "name": ev["name"], "start": start, "end": end, "precision": precision,
                           "date_text": ev["date"]["text"] if ev["date"] else None, "participants": {},
                           "salient": set(), "sources": [], "sectors": set(), "cameo": ev["cameo_code"],

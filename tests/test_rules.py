@@ -133,3 +133,126 @@ def test_ingest_rejects_short_and_foreign_text():
     with pytest.raises(Rejected) as info:
         ingest_bytes(("Der Bürgermeister besuchte die Stadt. " * 20).encode(), "x.txt", Params())
     assert info.value.reason == "unsupported_language"
+
+
+def _extract(page: str, published: dt.date | None = None):
+    seg = segment(page)
+    main = main_text(page, seg.kept)
+    found = find_actors(page, main)
+    return found, find_events(page, main, seg.kept, found, published or seg.published)
+
+
+def test_vietnamese_full_name_wins_over_a_place_spelled_by_its_syllables():
+    # "Văn Sơn" is also the Vietnamese form of a Chinese prefecture, "Thanh Hải" of a province
+    page = ("Phó Chủ tịch UBND tỉnh Bình Phước Trịnh Văn Sơn và Phó Bí thư Tỉnh ủy Phan Thanh Hải đã tiếp đoàn "
+            "doanh nghiệp Hàn Quốc tại tỉnh Bình Phước để trao đổi về hợp tác đầu tư và thương mại giữa hai bên.\n")
+    found, _ = _extract(page, dt.date(2024, 3, 1))
+    keys = set(found.actors)
+    assert {"person:trinh van son", "person:phan thanh hai"} <= keys
+    assert not any(found.actors[k].kind == "locality" and found.actors[k].country == "CN" for k in keys)
+
+
+def test_titles_and_common_words_are_not_person_names():
+    page = ("Tiếp ngài Phó Chủ tịch, Đoàn Đại biểu Quốc hội tỉnh và Cung Văn hóa Hữu nghị đã trao đổi với "
+            "đoàn doanh nghiệp Nhật Bản về hợp tác văn hóa giữa hai địa phương trong năm tới và các năm sau.\n")
+    found, _ = _extract(page, dt.date(2024, 3, 1))
+    names = {m.text for m in found.mentions if found.actors[m.key].kind == "person"}
+    assert not names & {"Phó Chủ", "Đoàn Đại", "Cung Văn"}
+
+
+def test_consulate_general_is_one_body_with_its_city():
+    page = ("The Binh Dinh delegation, led by Chairman Pham Anh Tuan and Vietnamese Consulate General in Busan "
+            "staff, met with the Busan Metropolitan Government on May 8 to discuss port cooperation.\n")
+    found, _ = _extract(page, dt.date(2024, 5, 9))
+    assert "Vietnamese Consulate General in Busan" in {m.text for m in found.mentions}
+
+
+def test_trigger_words_inside_a_body_name_do_not_type_the_event():
+    page = ("Le Van Thanh, Secretary of the Hai Phong Party Committee, paid a courtesy call to the chairman of the "
+            "Shanghai Committee of the Chinese People's Political Consultative Conference in Shanghai on June 4.\n")
+    _, events = _extract(page, dt.date(2024, 6, 5))
+    assert [e.event_type for e in events] == ["meeting"]
+
+
+def test_both_sides_takes_the_parties_and_day_of_the_event_before():
+    page = ("Authorities of Nam Dinh province hosted a reception on April 2 for a delegation from Japan's Gunma "
+            "prefecture.\nLeaders of both sides signed a memorandum of understanding on cooperation in education.\n")
+    found, events = _extract(page, dt.date(2024, 4, 3))
+    signing = next(e for e in events if e.event_type == "signing")
+    assert {"vnloc:nam-dinh"} <= set(signing.participants)
+    assert any(found.actors[k].kind == "locality" and found.actors[k].country == "JP" for k in signing.participants)
+    assert signing.date.start == dt.date(2024, 4, 2)
+
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("Ninh Binh and Laos' Bolikhamxay province signed an MoU on tourism cooperation on March 3.", ["signing"]),
+    ("Tran Van Binh recalled the cooperation agreements signed between Ninh Binh and Bolikhamxay.", []),
+    ("Ninh Binh and Bolikhamxay expanded cooperation in areas such as trade, visits and education.", []),
+])
+def test_signing_needs_what_is_signed_and_lists_of_areas_are_not_events(sentence, expected):
+    _, events = _extract(sentence + "\n", dt.date(2024, 3, 4))
+    assert [e.event_type for e in events] == expected
+
+
+def test_two_named_events_of_one_clause_stay_two_events():
+    page = ("Officials of many localities returned home to attend the 12th Regional Trade Conference and the "
+            "5th Southeast Asia Culture Festival organised by Vietnam in 2024.\n")
+    _, events = _extract(page, dt.date(2024, 8, 1))
+    assert sorted(e.name for e in events) == ["12th Regional Trade Conference", "5th Southeast Asia Culture Festival"]
+
+
+def test_talks_and_signing_are_two_events_of_one_day():
+    page = ("Nguyen Van Long, Secretary of the Thai Binh Party Committee, and the Governor of Japan's Aichi "
+            "prefecture held talks and signed a cooperation agreement in Thai Binh on September 9.\n")
+    _, events = _extract(page, dt.date(2024, 9, 10))
+    assert sorted(e.event_type for e in events) == ["meeting", "signing"]
+    assert {e.date.start for e in events} == {dt.date(2024, 9, 9)}
+
+
+def test_one_host_receiving_guests_of_two_countries_holds_two_meetings():
+    page = ("Chairman of the Can Tho People's Committee Tran Viet Truong on May 6 received Ambassador of France "
+            "to Vietnam Olivier Brochet.\nThe same day, the Can Tho leader also hosted a reception for the "
+            "Ambassador of India to Vietnam.\n")
+    _, events = _extract(page, dt.date(2024, 5, 7))
+    assert [e.event_type for e in events] == ["meeting", "meeting"]
+
+
+def test_agreement_mentions_of_one_document_merge_and_both_sides_find_their_parties():
+    page = ("Authorities of Bac Ninh province hosted a delegation from Japan's Osaka prefecture on July 1.\n"
+            "Leaders of both sides signed a memorandum of understanding on cooperation in industry.\n"
+            "The Bac Ninh People's Committee said the MoU opens a new period for the two localities.\n")
+    seg = segment(page)
+    main = main_text(page, seg.kept)
+    found = find_actors(page, main)
+    agreements = find_agreements(page, main, seg.kept, found, dt.date(2024, 7, 2))
+    assert [a.agreement_type for a in agreements] == ["mou"]
+    places = {found.actors[k].kind for k in agreements[0].parties}
+    assert "locality" in places and "vnloc:bac-ninh" in agreements[0].parties
+
+
+def test_vietnamese_triggers_need_their_accents():
+    page = ("Chính quyền tỉnh Sóc Trăng tập trung nâng cao phúc lợi xã hội cho người dân và thu hẹp khoảng cách "
+            "giữa các vùng trong tỉnh Sóc Trăng trong những năm tới theo kế hoạch của Ủy ban nhân dân tỉnh.\n")
+    _, events = _extract(page, dt.date(2024, 3, 1))
+    assert events == []
+    fair = "Tỉnh Sóc Trăng tổ chức Hội chợ thương mại Việt Nam - Campuchia ngày 5/3 với doanh nghiệp Campuchia.\n"
+    _, events = _extract(fair, dt.date(2024, 3, 6))
+    assert [e.event_type for e in events] == ["fair"]
+
+
+def test_same_kind_events_with_overlapping_dates_merge():
+    page = ("From May 2 to 9, a delegation of Lam Dong province led by Tran Hong Thai visited South Korea's "
+            "Gangwon province.\nGangwon Governor Kim Jin-tae highly appreciated the visit of the Lam Dong "
+            "delegation to Gangwon in 2024.\n")
+    _, events = _extract(page, dt.date(2024, 5, 10))
+    assert [e.event_type for e in events] == ["visit"]
+
+
+def test_courtesy_visit_is_a_meeting_and_museums_and_partnership_clubs_are_organisations():
+    page = ("Binh Duong province's trade delegation paid a courtesy visit to the Governor of Japan's Saitama "
+            "prefecture on June 3.\nThe delegation also visited Saitama Railway Museum and met with the "
+            "Japan - Vietnam Friendship Partnership Club.\n")
+    found, events = _extract(page, dt.date(2024, 6, 4))
+    assert events[0].event_type == "meeting"
+    orgs = {m.text for m in found.mentions if found.actors[m.key].kind == "organization"}
+    assert {"Saitama Railway Museum", "Japan - Vietnam Friendship Partnership Club"} <= orgs
