@@ -108,7 +108,11 @@ def _cap_word(tok: Token) -> bool:
 def _gazetteer_pass(d: _Doc) -> None:
     gaz = gazetteer()
     ambiguous = rules("actors")["ambiguous_vi_countries"]
+    state_prefixes = {fold_key(x) for x in rules("actors")["vi_state_prefixes"]}
     toks, n, i = d.toks, len(d.toks), 0
+    # "Chu Ngoc Anh ... Anh said": a word that ends a person's name here is that person, not a country
+    name_tails = {t.text for k, t in enumerate(toks[1:], 1) if t.text in ambiguous and _cap_word(toks[k - 1])
+                  and d.adjacent(k - 1, k) and k >= 2 and _vn_name_at(d, k - 2)}
     while i < n:
         t = toks[i]
         if t.text not in gaz.first_tokens or not _cap_word(t) and not t.text[:1].isdigit():
@@ -127,6 +131,9 @@ def _gazetteer_pass(d: _Doc) -> None:
             continue
         length, entry = hit
         words = " ".join(x.text for x in toks[i:i + length])
+        if words in name_tails:
+            i += length
+            continue
         if words in ambiguous:
             prev = toks[i - 1] if i else None
             nxt = toks[i + length] if i + length < n else None
@@ -134,7 +141,11 @@ def _gazetteer_pass(d: _Doc) -> None:
                     (nxt and _cap_word(nxt) and d.adjacent(i + length - 1, i + length)):
                 i += length
                 continue
-        d.claim(i, i + length, entry.key, entry.kind, entry.country, entry.name)
+        start = i
+        if entry.kind == "country" and i >= 2 and _cap_word(toks[i - 2]) and d.adjacent(i - 2, i - 1) \
+                and d.adjacent(i - 1, i) and fold_key(f"{toks[i - 2].text} {toks[i - 1].text}") in state_prefixes:
+            start = i - 2  # "Cộng hòa Azerbaijan", "Vương quốc Thái Lan": the state's formal name
+        d.claim(start, i + length, entry.key, entry.kind, entry.country, entry.name)
         i += length
 
 
@@ -499,10 +510,10 @@ def _person_pass(d: _Doc) -> None:
             i += 1  # a sentence-initial "Ông Nguyễn Văn A" is the person without the honorific
             continue
         e = _name_run(d, i)
-        for k in ([] if _vn_name_at(d, i) else range(i + 1, e)):
-            if _vn_name_at(d, k):
-                e = k  # "Foreign Affairs Nguyen Minh Vu": the name starts at its surname
-                break
+        surname_at = next((k for k in ([] if _vn_name_at(d, i) else range(i + 1, e)) if _vn_name_at(d, k)), None)
+        if surname_at is not None:
+            i = surname_at  # "Foreign Affairs Nguyen Minh Vu": the name starts at its surname, the rest is title
+            continue
         e = _cut_vi_compound(d, i, e)
         words = [x.text for x in toks[i:e] if x.text != "-"]
         if len(words) < 2 or _title_starting_at(d, i):

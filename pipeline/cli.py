@@ -1,8 +1,9 @@
-"""The `paradip` command line: build a release from any folder, re-validate one, compare two.
+"""The `paradip` command line: build a release from any folder, re-validate one, compare two, score one.
 
 Exit codes (also in `paradip --help` and the README):
-0 success; 1 validation failed, checksum mismatch or release conflict;
-2 usage error (bad option, missing folder, not a release folder);
+0 success (for `diff` also when the releases differ, for `evaluate` whatever the scores);
+1 validation failed, checksum mismatch or release conflict;
+2 usage error (bad option, missing folder, not a release folder, a malformed gold file);
 3 unexpected error (a bug: the traceback is on standard error).
 """
 from __future__ import annotations
@@ -21,6 +22,8 @@ from pipeline.build import build
 from pipeline.cache import default_cache_dir
 from pipeline.diff import NotARelease, diff_releases, to_markdown
 from pipeline.engine import ENGINES
+from pipeline.evaluate import evaluate_input, evaluate_release, report_lines
+from pipeline.gold import GoldError
 from pipeline.params import load_params
 from pipeline.progress import progress_tracker
 from pipeline.publish import ReleaseExists
@@ -28,8 +31,9 @@ from pipeline.validate import ValidationFailed, validate_tables
 from schemas.records import TABLE_MODELS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
-EXIT_CODES_HELP = ("Exit codes: 0 success; 1 validation failed, checksum mismatch or release conflict; "
-                   "2 usage error (bad option, missing folder, not a release folder); "
+EXIT_CODES_HELP = ("Exit codes: 0 success (evaluate: scored, whatever the scores); "
+                   "1 validation failed, checksum mismatch or release conflict; "
+                   "2 usage error (bad option, missing folder, not a release folder, malformed gold file); "
                    "3 unexpected error (a bug, traceback on stderr).")
 
 app = typer.Typer(help="paradip: news articles on Vietnamese localities' foreign relations -> a validated dataset.",
@@ -128,6 +132,45 @@ def diff_command(
     else:
         typer.echo(f"# {diff['old']['version']} -> {diff['new']['version']}\n")
         typer.echo(to_markdown(diff, limit=sys.maxsize, heading="##"), nl=False)
+
+
+@app.command("evaluate", epilog=EXIT_CODES_HELP)
+def evaluate_command(
+    gold: Path = typer.Option(..., "--gold", exists=True, file_okay=False,
+                              help="Folder of gold *.yaml annotations (format: README, 'Measuring the extractor')."),
+    input: Path = typer.Option(None, "--input", exists=True, file_okay=False, help="Folder of articles to build."),
+    dataset: Path = typer.Option(None, "--dataset", exists=True, file_okay=False,
+                                 help="A published release to score instead of building --input."),
+    out: Path = typer.Option(None, "--out", help="Keep the release built from --input in OUT/<version>/ "
+                                                  "(default: a temporary folder)."),
+    params_file: Path = typer.Option(Path("params.yaml"), "--params", help="params.yaml for the build."),
+    as_json: bool = typer.Option(False, "--json", help="Print the whole result as JSON."),
+    quiet: bool = typer.Option(False, "--quiet", help="Print only the summary line."),
+    doc: str = typer.Option(None, "--doc", help="Details only for gold documents whose file name contains DOC."),
+) -> None:
+    """Score the extractor against gold annotations, with the metrics of the project's score.py.
+
+    Builds INPUT (or takes the release DATASET), then prints per document the missed and spurious actors,
+    events and agreements, the events and agreements found with another type or a wrong date or status,
+    and finally score.py's summary line. Low scores are not an error: the exit code is 0 once scored."""
+    if (input is None) == (dataset is None) or (out is not None and input is None):
+        raise _fail("evaluate: give either --input DIR [--out DIR] or --dataset RELEASE", EXIT_USAGE)
+    try:
+        params = load_params(params_file)
+        with progress_tracker(enabled=not (quiet or as_json)) as track:
+            report = evaluate_input(gold, input, params, out, track) if input else evaluate_release(gold, dataset)
+    except (ValidationFailed, ReleaseExists) as exc:
+        raise _fail(str(exc))
+    except (GoldError, NotARelease, ValueError) as exc:
+        raise _fail(str(exc), EXIT_USAGE)
+    if doc is not None:
+        report = report.select(doc)
+        if not report.documents:
+            raise _fail(f"evaluate: no gold document's file name contains {doc!r}", EXIT_USAGE)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        typer.echo("\n".join([report.summary_line()] if quiet else report_lines(report)))
 
 
 def main() -> None:

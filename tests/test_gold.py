@@ -1,18 +1,29 @@
-"""Regression: the release scores against the gold annotations with ../shared/tools/score.py."""
+"""Regression: the extractor's scores against the gold annotations, with ../shared/tools/score.py.
+
+Seeds are scored on the committed release, dev articles on a fresh build of ../shared/dev/docs.
+The floors sit just under the scores reached so far (issue 3's targets are higher for dev: overall
+0.85, events 0.80); a rule change that loses ground fails here.
+"""
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 
 from conftest import SHARED
+from pipeline.build import build
+from pipeline.params import load_params
 
 SCORE = SHARED / "tools" / "score.py"
 pytestmark = pytest.mark.skipif(not SCORE.exists(), reason="../shared/tools/score.py is not beside the clone")
 
-SEED_MIN = {"overall_f1": 0.85}
+FLOORS = {
+    "seeds": {"overall_f1": 0.95, "actors": 0.97, "events": 0.93, "agreements": 0.94, "cross_document": 0.95},
+    "dev": {"overall_f1": 0.83, "actors": 0.90, "events": 0.74, "agreements": 0.86, "cross_document": 0.95},
+}
 
 
 def _score(gold, dataset, tmp_path):
@@ -22,10 +33,21 @@ def _score(gold, dataset, tmp_path):
     return json.loads(out.read_text())
 
 
-def test_seed_scores(committed_release, tmp_path):
-    report = _score(SHARED / "gold", committed_release, tmp_path)
-    print(f"seeds: overall F1 {report['overall_f1']}, actors {report['actors']['f1']}, "
-          f"events {report['events']['f1']}, agreements {report['agreements']['f1']}")
-    assert report["overall_f1"] >= SEED_MIN["overall_f1"]
+def _check(report, floors):
+    got = {"overall_f1": report["overall_f1"], "actors": report["actors"]["f1"], "events": report["events"]["f1"],
+           "agreements": report["agreements"]["f1"], "cross_document": report["cross_document"]["recall"]}
+    print(got)
+    assert {k: v for k, v in got.items() if v < floors[k]} == {}
     assert report["boilerplate_leaks"] == []
     assert report["cross_document"]["false_merges"] == 0
+
+
+def test_seed_scores(committed_release, tmp_path):
+    _check(_score(SHARED / "gold", committed_release, tmp_path), FLOORS["seeds"])
+
+
+@pytest.mark.skipif(not (SHARED / "dev" / "docs").exists(), reason="../shared/dev is not beside the clone")
+def test_dev_scores(tmp_path):
+    params = replace(load_params(), version="0.0.1")
+    release = build(SHARED / "dev" / "docs", tmp_path / "dataset", params).release
+    _check(_score(SHARED / "dev" / "gold", release, tmp_path), FLOORS["dev"])

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.params import load_params
+
 from conftest import ROOT
 from malformed import as_html, to_cp1258
 from pipeline.build import build
@@ -81,4 +83,5 @@ def test_cli_build_without_any_network_namespace(tmp_path):
                          capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stderr[-2000:]
     assert "Traceback" not in run.stderr
-    assert (tmp_path / "out" / "0.1.0" / "manifest.json").exists()
+    version = load_params(ROOT / "params.yaml").version
+    assert (tmp_path / "out" / version / "manifest.json").exists()

@@ -246,3 +246,34 @@ def test_same_kind_events_with_overlapping_dates_merge():
             "delegation to Gangwon in 2024.\n")
     _, events = _extract(page, dt.date(2024, 5, 10))
     assert [e.event_type for e in events] == ["visit"]
+
+
+def test_courtesy_visit_is_a_meeting_and_museums_and_partnership_clubs_are_organisations():
+    page = ("Binh Duong province's trade delegation paid a courtesy visit to the Governor of Japan's Saitama "
+            "prefecture on June 3.\nThe delegation also visited Saitama Railway Museum and met with the "
+            "Japan - Vietnam Friendship Partnership Club.\n")
+    found, events = _extract(page, dt.date(2024, 6, 4))
+    assert events[0].event_type == "meeting"
+    orgs = {m.text for m in found.mentions if found.actors[m.key].kind == "organization"}
+    assert {"Saitama Railway Museum", "Japan - Vietnam Friendship Partnership Club"} <= orgs
+
+
+def test_a_name_tail_is_the_person_and_state_forms_belong_to_the_country():
+    page = ("Chairman of the Bac Giang People's Committee Nguyen Tuan Anh on May 6 received Ambassador of "
+            "Germany to Vietnam Helga Margarete Barth.\nDuring the meeting, Anh highlighted the investment of German "
+            "firms in the province.\n")
+    found, _ = _extract(page, dt.date(2024, 5, 7))
+    assert "country:GB" not in found.actors
+    vi = ("Ngày 2/5, Chủ tịch UBND tỉnh Bắc Giang tiếp đoàn khách của Cộng hòa Azerbaijan và Vương quốc Thái Lan "
+          "tại trụ sở UBND tỉnh để bàn về hợp tác thương mại giữa hai bên.\n")
+    found, _ = _extract(vi, dt.date(2024, 5, 3))
+    texts = {m.text for m in found.mentions if found.actors[m.key].kind == "country"}
+    assert {"Cộng hòa Azerbaijan", "Vương quốc Thái Lan"} <= texts
+
+
+def test_title_words_before_a_surname_are_not_a_person():
+    page = ("The seminar was opened by Deputy Minister of Foreign Affairs To Anh Dung and Deputy Minister of "
+            "Foreign AffairsLe Thi Thu Hang in Hanoi on March 3 with ambassadors of ASEAN countries.\n")
+    found, _ = _extract(page, dt.date(2024, 3, 4))
+    people = {m.text for m in found.mentions if found.actors[m.key].kind == "person"}
+    assert people == {"To Anh Dung", "Le Thi Thu Hang"}
