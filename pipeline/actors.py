@@ -100,7 +100,8 @@ class _Doc:
 
 
 def _cap_word(tok: Token) -> bool:
-    return tok.is_word and tok.text[:1].isupper()
+    first = tok.text[:1]
+    return first.isalpha() and first.isupper()
 
 
 # --------------------------------------------------------------- gazetteer
@@ -110,6 +111,7 @@ def _gazetteer_pass(d: _Doc) -> None:
     ambiguous = rules("actors")["ambiguous_vi_countries"]
     state_prefixes = {fold_key(x) for x in rules("actors")["vi_state_prefixes"]}
     toks, n, i = d.toks, len(d.toks), 0
+    texts = [t.text for t in toks]
     # "Chu Ngoc Anh ... Anh said": a word that ends a person's name here is that person, not a country
     name_tails = {t.text for k, t in enumerate(toks[1:], 1) if t.text in ambiguous and _cap_word(toks[k - 1])
                   and d.adjacent(k - 1, k) and k >= 2 and _vn_name_at(d, k - 2)}
@@ -120,7 +122,7 @@ def _gazetteer_pass(d: _Doc) -> None:
             continue
         hit = None
         for length in range(min(gaz.max_len, n - i), 0, -1):
-            words = tuple(x.text for x in toks[i:i + length])
+            words = tuple(texts[i:i + length])
             entry = gaz.lookup(words)
             if entry and gaz.accents_fit(words, d.text[toks[i].start:toks[i + length - 1].end]) and all(d.adjacent(k, k + 1) or toks[k + 1].text in "-" or toks[k].text in "-"
                              for k in range(i, i + length - 1)):
@@ -373,11 +375,18 @@ def _vi_org_pass(d: _Doc) -> None:
     forms = sorted(((tuple(x["head"].lower().split()), x) for x in cfg["vi_org_forms"]), key=lambda f: -len(f[0]))
     gov_forms = sorted((tuple(fold_key(x).split()) for x in cfg["foreign_government_forms"]["vi_before"]),
                        key=lambda f: -len(f))
+    gov_by_first: dict[str, list] = {}
+    for words in gov_forms:
+        gov_by_first.setdefault(words[0], []).append(words)
+    forms_by_first: dict[str, list] = {}
+    for words, form in forms:
+        forms_by_first.setdefault(words[0], []).append((words, form))
     toks, n = d.toks, len(d.toks)
     for i in range(n):
         if not _cap_word(toks[i]) or (d.claimed[i] is not None and d.claimed[i].kind != "locality"):
             continue
-        for words in gov_forms:
+        first = toks[i].text.lower()
+        for words in gov_by_first.get(first, ()):
             end = _span_of_words(d, i, words)
             if end and d.claimed[i] is None:
                 j = end
@@ -388,7 +397,7 @@ def _vi_org_pass(d: _Doc) -> None:
                     d.claim(i, at[0], f"gov:city-government:{at[1].key}", "government", at[1].country,
                             f"{at[1].canonical} City Council", override=True)
                 break
-        for words, form in forms:
+        for words, form in forms_by_first.get(first, ()):
             end = _span_of_words(d, i, words)
             if not end or end >= n or not _cap_word(toks[end]):
                 continue

@@ -58,9 +58,13 @@ def _cues() -> dict:
     comp = lambda pats: [re.compile(p, re.IGNORECASE) for p in pats]  # noqa: E731
     return {
         "events": {k: comp(v) for k, v in r["event_triggers"].items()},
+        # one pass that says whether any trigger occurs at all (most clauses have none)
+        "any_event": re.compile("|".join(f"(?:{p})" for v in r["event_triggers"].values() for p in v), re.IGNORECASE),
         "priority": r["event_priority"],
         "modal": comp(r["modal_cues"]),
         "agreements": {k: comp(v) for k, v in r["agreement_cues"].items()},
+        "any_agreement": re.compile("|".join(f"(?:{p})" for v in r["agreement_cues"].values() for p in v),
+                                    re.IGNORECASE),
         "status": {k: comp(v) for k, v in r["agreement_status"].items()},
         "anniversary": comp(r["anniversary"]),
         "anaphora": comp(r["anaphora"]),
@@ -105,12 +109,20 @@ def _sector_ngrams() -> tuple[dict[tuple[str, ...], set[str]], int]:
 _WORD = re.compile(r"\w+")
 
 
+@lru_cache(maxsize=1)
+def _sector_first_words() -> frozenset[str]:
+    return frozenset(k[0] for k in _sector_ngrams()[0])
+
+
 def _sectors(folded_lower: str) -> list[str]:
     """Sectors whose keywords occur as whole words (one pass over the text's words)."""
     by_words, longest = _sector_ngrams()
+    firsts = _sector_first_words()
     words = _WORD.findall(folded_lower)
     found: set[str] = set()
     for i in range(len(words)):
+        if words[i] not in firsts:
+            continue
         for n in range(1, min(longest, len(words) - i) + 1):
             found |= by_words.get(tuple(words[i:i + n]), set())
     return sorted(found)
@@ -139,6 +151,8 @@ def _event_type(clause: str, precise_date: bool, original: str | None = None) ->
     signed, else the earliest trigger (ties go by priority). `original` is the clause with its accents
     (same length), to check Vietnamese triggers."""
     cues = _cues()
+    if not cues["any_event"].search(clause):
+        return None
     original = original if original is not None else clause
     found: list[tuple[int, int, int, str, re.Match]] = []
     for rank, etype in enumerate(cues["priority"]):
@@ -398,6 +412,8 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
             # "both sides signed an MoU": the document's home and the sides named just before
             keys += [k for k in [doc_actors.home, *earlier_keys] if k and k not in keys]
         earlier_keys = keys
+        if not cues["any_agreement"].search(folded, s_start, s_end):
+            continue  # no agreement cue at all (most sentences): the loop below would find none
         for atype, patterns in cues["agreements"].items():
             for pattern in patterns:
                 m = pattern.search(folded, s_start, s_end)

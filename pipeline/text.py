@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 
 @lru_cache(maxsize=None)
@@ -22,11 +22,22 @@ def _fold_char(char: str) -> str:
     return base if len(base) == 1 else char
 
 
+class _FoldTable(dict):
+    """str.translate table filled on first sight of each character with `_fold_char`."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = folded = _fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Same-length copy of `text` without diacritics (`Hà Nội` -> `Ha Noi`)."""
     if text.isascii():
         return text
-    return "".join(_fold_char(c) for c in text)
+    return text.translate(_FOLD_TABLE)
 
 
 def fold_key(text: str) -> str:
@@ -35,8 +46,7 @@ def fold_key(text: str) -> str:
     return " ".join(re.findall(r"[^\W_]+", text))
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     text: str  # folded surface
     start: int
     end: int
@@ -61,7 +71,8 @@ def tokens(folded: str, start: int = 0, end: int | None = None) -> list[Token]:
     out: list[Token] = []
     for m in _WORD.finditer(folded, start, len(folded) if end is None else end):
         word, s = m.group(), m.start()
-        cuts = [c.start() for c in _GLUE.finditer(word)] if len(word) > 3 and word[:1].isalpha() else []
+        cuts = [c.start() for c in _GLUE.finditer(word)] if len(word) > 3 and word[:1].isalpha() \
+            and not word[2:].islower() else []
         cuts = [c for c in cuts if word[:c] not in _NO_SPLIT_PREFIXES]
         prev = 0
         for cut in cuts + [len(word)]:
