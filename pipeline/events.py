@@ -58,8 +58,10 @@ def _cues() -> dict:
     comp = lambda pats: [re.compile(p, re.IGNORECASE) for p in pats]  # noqa: E731
     return {
         "events": {k: comp(v) for k, v in r["event_triggers"].items()},
-        # one pass that says whether any trigger occurs at all (most clauses have none)
+        # one pass that says whether any trigger (of one type) occurs at all: most clauses have none
         "any_event": re.compile("|".join(f"(?:{p})" for v in r["event_triggers"].values() for p in v), re.IGNORECASE),
+        "any_of_type": {k: re.compile("|".join(f"(?:{p})" for p in v), re.IGNORECASE)
+                        for k, v in r["event_triggers"].items()},
         "priority": r["event_priority"],
         "modal": comp(r["modal_cues"]),
         "agreements": {k: comp(v) for k, v in r["agreement_cues"].items()},
@@ -156,6 +158,8 @@ def _event_type(clause: str, precise_date: bool, original: str | None = None) ->
     original = original if original is not None else clause
     found: list[tuple[int, int, int, str, re.Match]] = []
     for rank, etype in enumerate(cues["priority"]):
+        if not cues["any_of_type"][etype].search(clause):
+            continue
         for pattern in cues["events"][etype]:
             for m in pattern.finditer(clause):
                 if not _accents_fit(m, original):

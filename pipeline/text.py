@@ -71,8 +71,11 @@ def tokens(folded: str, start: int = 0, end: int | None = None) -> list[Token]:
     out: list[Token] = []
     for m in _WORD.finditer(folded, start, len(folded) if end is None else end):
         word, s = m.group(), m.start()
-        cuts = [c.start() for c in _GLUE.finditer(word)] if len(word) > 3 and word[:1].isalpha() \
-            and not word[2:].islower() else []
+        # a glue cut needs an upper-case letter after two lower-case ones: most words have none
+        if len(word) <= 3 or word[2:].islower() or not word[:1].isalpha():
+            out.append(Token(word, s, m.end()))
+            continue
+        cuts = [c.start() for c in _GLUE.finditer(word)]
         cuts = [c for c in cuts if word[:c] not in _NO_SPLIT_PREFIXES]
         prev = 0
         for cut in cuts + [len(word)]:
