@@ -33,6 +33,7 @@ class _FoldTable(dict):
 _FOLD_TABLE = _FoldTable()
 
 
+@lru_cache(maxsize=256)  # a document's main text is folded by several passes
 def fold(text: str) -> str:
     """Same-length copy of `text` without diacritics (`Hà Nội` -> `Ha Noi`)."""
     if text.isascii():
