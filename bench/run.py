@@ -110,7 +110,7 @@ class TreeMemory:
 
 def run_build(corpus: Path, out: Path, cache: Path, jobs: int | None, engine: str = "local") -> dict:
     cmd = [str(Path(sys.executable).parent / "paradip"), "build", "--input", str(corpus), "--out", str(out),
-           "--version", "bench", "--cache-dir", str(cache), "--engine", engine]
+           "--version", "9.9.9", "--cache-dir", str(cache), "--engine", engine]
     if jobs:
         cmd += ["--jobs", str(jobs)]
     start = time.perf_counter()

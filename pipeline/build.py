@@ -152,7 +152,7 @@ def build_tables(input_dir: Path, params: Params, path_prefix: str | None = None
     seen = _Seen()
     cache = ExtractionCache(cache_dir, stats.extractor_version) if cache_dir else None
     try:
-        with open_engine(params, engine, jobs, scheduler) as run:
+        with open_engine(params, engine, jobs, scheduler, batch_size) as run:
             items = scan_folder(input_dir, params, path_prefix)
             outcomes = _outcomes(items, params, run, cache, stats, batch_size, wave_size)
             for item, outcome in track(outcomes, "build", total):

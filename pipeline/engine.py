@@ -80,10 +80,12 @@ def _ordered(submit: Callable, result: Callable, batches: Iterable[list[bytes]],
 
 
 @contextmanager
-def open_engine(params: Params, engine: str = "local", jobs: int | None = None, scheduler: str | None = None):
+def open_engine(params: Params, engine: str = "local", jobs: int | None = None, scheduler: str | None = None,
+                batch_size: int = 1):
     """A function `run(batches) -> outcome lists in order` on the chosen engine.
 
-    local: `jobs` worker processes (default: all cores; 1 runs in this process).
+    local: `jobs` worker processes (default: all cores; 1 runs in this process), started on the first batch
+    of `batch_size` articles (shorter batches before it run in this process).
     dask: the cluster at `scheduler` (e.g. `tcp://10.0.0.5:8786`), or a local cluster of `jobs` workers.
     """
     jobs = jobs or default_jobs()
@@ -95,11 +97,13 @@ def open_engine(params: Params, engine: str = "local", jobs: int | None = None, 
 
         def submit(batch: list[bytes]) -> Future:
             nonlocal pool
-            if not batch:  # nothing to extract (all cached): no worker needed
+            if pool is None and len(batch) < batch_size:
+                # a short batch before any full one: the few new articles of a cached rebuild are
+                # extracted here, quicker than starting workers
                 done: Future = Future()
                 done.set_result(process_batch(batch, params))
                 return done
-            if pool is None:  # started on the first article to extract, so a cached rebuild starts none
+            if pool is None:  # started on the first full batch, so a rebuild adding a few articles starts none
                 context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload(["pipeline.engine"])
                 pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
