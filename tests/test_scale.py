@@ -28,13 +28,16 @@ def _release_bytes(release: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
-    """Seeds, dev articles and synthetic variants of them (some byte-identical: duplicates)."""
+    """Seeds, dev articles and synthetic variants of them (some byte-identical: duplicates), and one
+    article again with other line endings (a near duplicate)."""
     out = tmp_path_factory.mktemp("corpus")
     templates = tmp_path_factory.mktemp("templates")
     sources = [*ROOT.joinpath("seeds").glob("*.txt"), *SHARED.joinpath("dev", "docs").glob("*.txt")]
     for src in sources:
         shutil.copy(src, templates / src.name)
         shutil.copy(src, out / f"orig_{src.name}")
+    first = sorted(sources)[0].read_text(encoding="utf-8")
+    (out / "zz_near_duplicate.txt").write_bytes(first.replace("\n", "\r\n").encode("utf-8"))  # same main text
     if MAKE_CORPUS.exists():
         subprocess.run([sys.executable, str(MAKE_CORPUS), "--templates", str(templates), "--n", "24",
                         "--out", str(out / "synthetic"), "--seed", "3"], check=True, capture_output=True)
@@ -198,3 +201,16 @@ def test_a_worker_with_other_extraction_code_stops_the_build():
 
     with pytest.raises(EngineMismatch, match="same paradip"):
         list(_ordered(lambda batch: ("other-version", []), lambda r: r, [[b"x"]], 2, "this-version"))
+
+
+def test_streamed_build_sets_aside_the_same_entries_as_the_ingest_stage(sequential, corpus, params):
+    """Duplicates and near duplicates are decided in input order by the build as by `ingest_folder`."""
+    from pipeline.ingest import ingest_folder
+
+    docs, quarantine = ingest_folder(corpus, params, "corpus")
+    published = sequential.arrow["documents"].column("source_path").to_pylist()
+    assert sorted(d.document.source_path for d in docs) == sorted(published)
+    expected = sorted((q.file, q.sha256, q.reason, q.message) for q in quarantine)
+    built = sequential.arrow["quarantine"]
+    assert [tuple(r.values()) for r in built.select(["file", "sha256", "reason", "message"]).to_pylist()] == expected
+    assert {q.reason for q in quarantine} >= {"duplicate", "near_duplicate"}
