@@ -66,22 +66,36 @@ class BatchSpill:
         return table
 
 
+class _Columns(dict):
+    """Column name -> the column as a Python list, converted on first use."""
+
+    def __init__(self, table: pa.Table):
+        super().__init__()
+        self.table = table
+
+    def __missing__(self, name: str) -> list:
+        if name not in self.table.column_names:
+            raise KeyError(name)
+        self[name] = values = self.table.column(name).to_pylist()
+        return values
+
+
 class _Row(Mapping):
     """One row of a `TableRows`, read from its columns."""
 
-    __slots__ = ("_rows", "_index")
+    __slots__ = ("_columns", "_index")
 
-    def __init__(self, rows: "TableRows", index: int):
-        self._rows, self._index = rows, index
+    def __init__(self, columns: _Columns, index: int):
+        self._columns, self._index = columns, index
 
     def __getitem__(self, column: str):
-        return self._rows.column(column)[self._index]
+        return self._columns[column][self._index]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._rows.names)
+        return iter(self._columns.table.column_names)
 
     def __len__(self) -> int:
-        return len(self._rows.names)
+        return self._columns.table.num_columns
 
 
 class TableRows(Sequence):
@@ -89,26 +103,20 @@ class TableRows(Sequence):
     value in it is first read, so code that reads two columns of a wide table never converts the rest."""
 
     def __init__(self, table: pa.Table):
-        self.table = table
-        self.names = table.column_names
-        self.columns: dict[str, list] = {}
-
-    def column(self, name: str) -> list:
-        if name not in self.columns:
-            if name not in self.names:
-                raise KeyError(name)
-            self.columns[name] = self.table.column(name).to_pylist()
-        return self.columns[name]
+        self.columns = _Columns(table)
 
     def __len__(self) -> int:
-        return self.table.num_rows
+        return self.columns.table.num_rows
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return [_Row(self, i) for i in range(*index.indices(len(self)))]
+            return [_Row(self.columns, i) for i in range(*index.indices(len(self)))]
         if not -len(self) <= index < len(self):
             raise IndexError(index)
-        return _Row(self, index % len(self))
+        return _Row(self.columns, index % len(self))
+
+    def __iter__(self) -> Iterator[_Row]:
+        return (_Row(self.columns, i) for i in range(len(self)))
 
 
 class LazyRows(Mapping):
