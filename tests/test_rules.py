@@ -277,3 +277,10 @@ def test_title_words_before_a_surname_are_not_a_person():
     found, _ = _extract(page, dt.date(2024, 3, 4))
     people = {m.text for m in found.mentions if found.actors[m.key].kind == "person"}
     assert people == {"To Anh Dung", "Le Thi Thu Hang"}
+
+
+def test_a_currency_sign_after_a_country_code_is_money_not_the_country():
+    page = ("Japanese firms have 120 projects in Hung Yen province with a total capital of US$2.1 billion, "
+            "Chairman Tran Quoc Van told the Japanese delegation on May 6.\n")
+    found, _ = _extract(page, dt.date(2024, 5, 7))
+    assert "country:US" not in found.actors and "country:JP" in found.actors
