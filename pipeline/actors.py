@@ -133,6 +133,10 @@ def _gazetteer_pass(d: _Doc) -> None:
             continue
         length, entry = hit
         words = " ".join(x.text for x in toks[i:i + length])
+        if entry.kind == "country" and i + length < n and toks[i + length].text == "$" \
+                and d.adjacent(i + length - 1, i + length):
+            i += length  # "US$1.4 billion" is a currency, not the country
+            continue
         if words in name_tails:
             i += length
             continue

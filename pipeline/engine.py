@@ -47,7 +47,11 @@ def process_one(raw: bytes, params: Params) -> Outcome:
         return ("rejected", rejected.reason, rejected.message)
     except Exception as exc:  # noqa: BLE001 - as in ingest: one article never stops the build
         return ("rejected", "ingest_error", ingest_error_message(exc))
-    return ("ok", document_rows(doc.document.model_dump(), extract_document(doc)), main_text_key)
+    try:
+        extraction = extract_document(doc)
+    except Exception as exc:  # noqa: BLE001 - an extractor bug on one article sets that article aside
+        return ("rejected", "ingest_error", ingest_error_message(exc, "extracting"))
+    return ("ok", document_rows(doc.document.model_dump(), extraction), main_text_key)
 
 
 def process_batch(batch: list[bytes], params: Params) -> tuple[str, list[Outcome]]:

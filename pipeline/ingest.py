@@ -269,8 +269,8 @@ def unreadable_entry(name: str, sha: str | None, exc: OSError) -> QuarantineEntr
                            message=f"cannot be read ({type(exc).__name__}: {why})")
 
 
-def ingest_error_message(exc: Exception) -> str:
-    return f"unexpected {type(exc).__name__} while ingesting: {entry_name(str(exc))} (a bug: report it)"
+def ingest_error_message(exc: Exception, stage: str = "ingesting") -> str:
+    return f"unexpected {type(exc).__name__} while {stage}: {entry_name(str(exc))} (a bug: report it)"
 
 
 def near_duplicate_message(first: str) -> str:

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.skipif(not SCORE.exists(), reason="../shared/tools/scor
 
 FLOORS = {
     "seeds": {"overall_f1": 0.95, "actors": 0.97, "events": 0.93, "agreements": 0.94, "cross_document": 0.95},
-    "dev": {"overall_f1": 0.83, "actors": 0.90, "events": 0.74, "agreements": 0.86, "cross_document": 0.95},
+    "dev": {"overall_f1": 0.84, "actors": 0.90, "events": 0.76, "agreements": 0.86, "cross_document": 0.95},
 }
 
 

@@ -319,3 +319,23 @@ def test_broken_text_is_rejected_with_its_reason(raw, reason):
     with pytest.raises(Rejected) as info:
         decode(raw)
     assert info.value.reason == reason
+
+
+def test_an_extractor_bug_on_one_article_sets_only_that_article_aside(tmp_path, monkeypatch):
+    import pipeline.engine as engine
+    from pipeline.build import build
+
+    real = engine.extract_document
+    victim = SEEDS[2].read_text(encoding="utf-8")
+
+    def extract_with_a_bug(doc):
+        if doc.text == victim.replace("\r\n", "\n") or victim.startswith(doc.text[:200]):
+            raise IndexError("boom")
+        return real(doc)
+
+    monkeypatch.setattr(engine, "extract_document", extract_with_a_bug)
+    result = build(ROOT / "seeds", tmp_path / "out", Params(version="0.0.1"), "seeds", jobs=1)
+    quarantine = result.tables["quarantine"]
+    assert [(q["file"], q["reason"]) for q in quarantine] == [(f"seeds/{SEEDS[2].name}", "ingest_error")]
+    assert "IndexError while extracting" in quarantine[0]["message"]
+    assert len(result.tables["documents"]) == len(SEEDS) - 1

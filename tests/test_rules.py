@@ -277,3 +277,22 @@ def test_title_words_before_a_surname_are_not_a_person():
     found, _ = _extract(page, dt.date(2024, 3, 4))
     people = {m.text for m in found.mentions if found.actors[m.key].kind == "person"}
     assert people == {"To Anh Dung", "Le Thi Thu Hang"}
+
+
+def test_a_currency_sign_after_a_country_code_is_money_not_the_country():
+    page = ("Japanese firms have 120 projects in Hung Yen province with a total capital of US$2.1 billion, "
+            "Chairman Tran Quoc Van told the Japanese delegation on May 6.\n")
+    found, _ = _extract(page, dt.date(2024, 5, 7))
+    assert "country:US" not in found.actors and "country:JP" in found.actors
+
+
+def test_a_trip_named_inside_another_happening_is_an_event_of_its_own():
+    page = ("Can Tho and Cambodia's Kampot province signed a memorandum of understanding on tourism, inked by "
+            "Chairman Tran Viet Truong and Governor Mao Thonin during the latter's visit to the Mekong delta "
+            "city on May 6.\n")
+    _, events = _extract(page, dt.date(2024, 5, 7))
+    assert sorted(e.event_type for e in events) == ["signing", "visit"]
+    vi = ("Ngày 5/3, Chủ tịch UBND tỉnh Cà Mau tiếp đoàn đại biểu tỉnh Kampot (Campuchia) do ông Mao Thonin "
+          "dẫn đầu tới thăm và làm việc tại tỉnh.\n")
+    _, events = _extract(vi, dt.date(2024, 3, 6))
+    assert sorted(e.event_type for e in events) == ["meeting", "visit"]
