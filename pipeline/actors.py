@@ -194,10 +194,6 @@ def _body_forms_by_first_word() -> dict[str, list[tuple[tuple[str, ...], dict, s
     return grouped
 
 
-def _words_lower(d: _Doc, i: int, length: int) -> tuple[str, ...]:
-    return tuple(t.text.lower() for t in d.toks[i:i + length] if t.text not in "’'")
-
-
 def _body_pass(d: _Doc, home_key: str | None) -> None:
     cfg = rules("actors")
     forms_by_first = _body_forms_by_first_word()
@@ -563,13 +559,13 @@ def _person_pass(d: _Doc) -> None:
 def _cut_vi_compound(d: _Doc, i: int, e: int) -> int:
     """Drop a last name syllable that opens a common word with the next one ("Đoàn Đại| biểu", "Cung Văn| hóa")."""
     if e < len(d.toks) and e - 1 > i and d.toks[e].is_word and d.toks[e].text[:1].islower() \
-            and fold_key(f"{d.toks[e - 1].text} {d.toks[e].text}") in vi_compound_words():
+            and fold_key(f"{d.toks[e - 1].text} {d.toks[e].text}") in _vi_compound_words():
         return e - 1
     return e
 
 
 @lru_cache(maxsize=1)
-def vi_compound_words() -> frozenset[str]:
+def _vi_compound_words() -> frozenset[str]:
     return frozenset(fold_key(x) for x in rules("actors")["vi_compound_words"])
 
 

@@ -185,13 +185,11 @@ def _best_date(dates: list[DateExpr]) -> DateExpr | None:
     return min(dates, key=lambda d: (d.start is None, d.end is None, _PRECISION_RANK[d.precision], d.char_start))
 
 
-def _without_names(clause: str, offset: int, doc_actors: DocActors) -> str:
-    """The clause with actor names blanked, so "... Consultative Conference" (a body) is no trigger."""
-    chars = list(clause)
+def _without_names(folded: str, doc_actors: DocActors) -> str:
+    """The document with actor names blanked, so "... Consultative Conference" (a body) is no trigger."""
+    chars = list(folded)
     for m in doc_actors.mentions:
-        if m.end > offset and m.start < offset + len(clause):
-            for k in range(max(m.start, offset), min(m.end, offset + len(clause))):
-                chars[k - offset] = " "
+        chars[m.start:m.end] = " " * (m.end - m.start)
     return "".join(chars)
 
 
@@ -242,7 +240,7 @@ def _type_of_named(name: str | None, default: str) -> str:
 def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: DocActors,
                 published: dt.date | None) -> list[LocalEvent]:
     folded = fold(main)
-    unnamed = _without_names(folded, 0, doc_actors)
+    unnamed = _without_names(folded, doc_actors)
     events: list[LocalEvent] = []
     for s_start, s_end in sentences(main, kept):
         sentence_dates = find_dates(folded, s_start, s_end, published)

@@ -234,14 +234,19 @@ def test_vn_localities_has_all_provinces():
     assert {"HCMC", "Saigon", "TP.HCM"} <= set(split(hcmc["aliases"]))
 
 
+def _assert_each_form_names_one_row(rows, forms_of) -> None:
+    """After accent folding, every name or alias belongs to a single row."""
+    owner = {}
+    for r in rows:
+        for form in forms_of(r):
+            key = fold(form)
+            assert owner.setdefault(key, r["id"]) == r["id"], f"{form!r}: {owner[key]} vs {r['id']}"
+
+
 def test_vn_localities_forms_unambiguous():
     """After accent folding, each name/alias identifies a single locality."""
     _, rows = load("vn_localities.csv")
-    owner = {}
-    for r in rows:
-        for form in [r["name_en"], r["name_vi"]] + split(r["aliases"]):
-            key = fold(form)
-            assert owner.setdefault(key, r["id"]) == r["id"], f"{form!r}: {owner[key]} vs {r['id']}"
+    _assert_each_form_names_one_row(rows, lambda r: [r["name_en"], r["name_vi"]] + split(r["aliases"]))
 
 
 # --------------------------------------------------------------------------
@@ -278,11 +283,7 @@ def test_foreign_localities_coverage():
 
 def test_foreign_localities_forms_unambiguous():
     _, rows = load("foreign_localities.csv")
-    owner = {}
-    for r in rows:
-        for form in [r["name"]] + split(r["names_vi"]) + split(r["aliases"]):
-            key = fold(form)
-            assert owner.setdefault(key, r["id"]) == r["id"], f"{form!r}: {owner[key]} vs {r['id']}"
+    _assert_each_form_names_one_row(rows, lambda r: [r["name"]] + split(r["names_vi"]) + split(r["aliases"]))
 
 
 # --------------------------------------------------------------------------
