@@ -17,7 +17,7 @@ from functools import lru_cache
 from pipeline.actors import DocActors
 from pipeline.dates import DateExpr, find_dates
 from pipeline.gazetteer import rules, sector_keywords
-from pipeline.text import fold, sentences
+from pipeline.text import fold, matches_any, sentences
 from schemas.vocab import CAMEO_BY_EVENT_TYPE, CAMEO_RECEPTION
 
 
@@ -196,13 +196,13 @@ def _without_names(folded: str, doc_actors: DocActors) -> str:
 def _signs_something(clause: str, m: re.Match) -> bool:
     """A signing trigger names what is signed ("signed an MoU", "le ky ket", "was signed"), not a past
     agreement in passing ("the agreements signed between them")."""
-    return any(p.search(clause[max(0, m.start() - 40):m.end() + 90]) for p in _cues()["signing_object"])
+    return matches_any(_cues()["signing_object"], clause[max(0, m.start() - 40):m.end() + 90])
 
 
 def _is_modal(clause: str, upto: int) -> bool:
     """A proposal, wish or invitation governs the trigger (cue shortly before it, or it is the trigger)."""
     window_start = max(0, upto - 70)
-    return any(p.search(clause, window_start, upto + 12) for p in _cues()["modal"])
+    return matches_any(_cues()["modal"], clause, window_start, upto + 12)
 
 
 def _event_names(text: str, folded: str, s: int, e: int) -> list[str]:
@@ -260,13 +260,13 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
                 if k not in keys:
                     keys.append(k)
             date = _best_date(clause_dates) or _best_date(sentence_dates)
-            if events and any(p.search(clause) for p in _cues()["both_sides"]):
+            if events and matches_any(_cues()["both_sides"], clause):
                 # "both sides signed ...": the parties (and day) of the event just reported
                 keys += [k for k in events[-1].participants if k not in keys]
                 date = date or events[-1].date
             if not keys:
                 continue
-            anaphoric = any(p.search(clause) for p in _cues()["anaphora"])
+            anaphoric = matches_any(_cues()["anaphora"], clause)
             participants = {k: "participant" for k in keys}
             reception = etype == "meeting" and re.search(r"\b(?:received|receives|reception|hosted|welcomed|tiep|don)\b",
                                                          clause, re.IGNORECASE)
@@ -410,13 +410,15 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
     for s_start, s_end in sentences(main, kept):
         sentence = folded[s_start:s_end]
         keys = _mentions_in(doc_actors, s_start, s_end)
-        if any(p.search(sentence) for p in cues["both_sides"]):
+        if matches_any(cues["both_sides"], sentence):
             # "both sides signed an MoU": the document's home and the sides named just before
             keys += [k for k in [doc_actors.home, *earlier_keys] if k and k not in keys]
         earlier_keys = keys
         if not cues["any_agreement"].search(folded, s_start, s_end):
             continue  # no agreement cue at all (most sentences): the loop below would find none
         for atype, patterns in cues["agreements"].items():
+            if not matches_any(patterns, folded, s_start, s_end):
+                continue  # no cue of this type: the loop below would find none
             for pattern in patterns:
                 m = pattern.search(folded, s_start, s_end)
                 if not m:
@@ -453,13 +455,13 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
 def _status(atype: str, window: str, rel: int) -> str:
     cues = _cues()["status"]
     for status in ("negotiating", "proposed"):
-        if any(p.search(window) for p in cues[status]):
+        if matches_any(cues[status], window):
             return status
     if atype in ("partnership", "diplomatic_relations", "sister_city"):
         return "in_force"
-    if any(p.search(window) for p in cues["signed"]):
+    if matches_any(cues["signed"], window):
         return "signed"
-    if any(p.search(window) for p in cues["in_force"]):
+    if matches_any(cues["in_force"], window):
         return "in_force"
     return "signed"
 

@@ -19,6 +19,8 @@ _DATE_HEADER = re.compile(r"^\s*date\s+((?:19|20)\d\d-\d\d(?:-\d\d)?)\s*")
 _TIME = re.compile(r"\b\d{1,2}:\d\d\b")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _SENTENCE_PUNCT = tuple('.!?:;"”)…')
+_KEPT_RUN = re.compile(rb"\x01+")  # a run of kept characters in the keep mask
+_NOT_NEWLINE = re.compile(r"[^\n]")
 
 
 @dataclass
@@ -205,22 +207,21 @@ def segment(text: str) -> Segmented:
             keep_mask[line.start:line.end] = b"\x01" * (line.end - line.start)
     for a, b in cut:
         keep_mask[a:b] = b"\x00" * (b - a)
-    ranges, start = [], None
-    for i, flag in enumerate(keep_mask):
-        if flag and start is None:
-            start = i
-        elif not flag and start is not None:
-            ranges.append((start, i))
-            start = None
-    if start is not None:
-        ranges.append((start, len(text)))
+    ranges = [m.span() for m in _KEPT_RUN.finditer(keep_mask)]
     seg.kept = [(s, e) for s, e in ranges if text[s:e].strip()]
     return seg
 
 
 def main_text(text: str, kept: list[tuple[int, int]]) -> str:
     """Same-length copy of `text` with everything outside `kept` blanked (newlines stay)."""
-    out = [c if c == "\n" else " " for c in text]
+    blank = _NOT_NEWLINE.sub(" ", text)
+    if any(e0 > s1 for (_, e0), (s1, _) in zip(kept, kept[1:])):  # not in order: pasted one by one
+        out = list(blank)
+        for s, e in kept:
+            out[s:e] = text[s:e]
+        return "".join(out)
+    parts, pos = [], 0
     for s, e in kept:
-        out[s:e] = text[s:e]
-    return "".join(out)
+        parts += [blank[pos:s], text[s:e]]
+        pos = e
+    return "".join(parts) + blank[pos:]
