@@ -20,7 +20,6 @@ _TIME = re.compile(r"\b\d{1,2}:\d\d\b")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _SENTENCE_PUNCT = tuple('.!?:;"”)…')
 _KEPT_RUN = re.compile(rb"\x01+")  # a run of kept characters in the keep mask
-_NOT_NEWLINE = re.compile(r"[^\n]")
 
 
 @dataclass
@@ -214,7 +213,7 @@ def segment(text: str) -> Segmented:
 
 def main_text(text: str, kept: list[tuple[int, int]]) -> str:
     """Same-length copy of `text` with everything outside `kept` blanked (newlines stay)."""
-    blank = _NOT_NEWLINE.sub(" ", text)
+    blank = "\n".join(" " * len(line) for line in text.split("\n"))
     if any(e0 > s1 for (_, e0), (s1, _) in zip(kept, kept[1:])):  # not in order: pasted one by one
         out = list(blank)
         for s, e in kept:
