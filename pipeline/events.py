@@ -72,12 +72,20 @@ def _cues() -> dict:
         "anaphora": comp(r["anaphora"]),
         "signing_object": comp(r["signing_object"]),
         "both_sides": comp(r["both_sides"]),
+        "both_sides_or_places": comp(r["both_sides"] + r["both_places"]),
         "accented": {k: set(v) for k, v in r["accented_triggers"].items()},
         "paired": [(re.compile(p["pattern"], re.IGNORECASE), p["types"]) for p in r["paired_triggers"]],
     }
 
 
 _CLAUSE_SPLIT = re.compile(r";|\n|,\s+(?=(?:during|while|trong|nhan dip|then|and then)\b)", re.IGNORECASE)
+#: A second happening joined by "and" ("visited the museum and met with ..."): a clause sharing the subject.
+_AND_VERB = re.compile(
+    r",?\s+and\s+(?=(?:met|meets|visited|visits|toured|tours|signed|signs|attended|attends|received|receives)\b)"
+    r"|\s+va\s+(?=tham du\b)", re.IGNORECASE)
+#: A sentence opening with its occasion ("Nhan dip doan X tham ..., ", "On the occasion of ..., "): the
+#: occasion up to its comma is a clause of its own.
+_OCCASION = re.compile(r"\W*(?:nhan dip|on the occasion of|nhan chuyen)\b[^,]{10,}?,\s", re.IGNORECASE)
 _NAMED_EVENT = re.compile(
     r"(?:(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)\s+|(?:19|20)\d\d\s+))?(?:[A-Z][\w’'&-]*[\s,]+(?:(?:of|on|and|for|in|-|–)\s+)*){0,9}"
     r"(?:Conference|Forum|Festival|Fair|Expo|Summit|Exhibition|Week|Days)(?:\s+(?:19|20)\d\d)?")
@@ -88,13 +96,21 @@ _VI_NAMED = re.compile(r"(?:Hoi nghi|Dien dan|Le hoi|Festival|Hoi cho|Trien lam|
 _BODY_WORDS = re.compile(r"\b(?:Committee|Consultative|Council|Ministry|Party|Uy ban|Ủy ban)\b")
 
 
-def _clauses(folded: str, s: int, e: int) -> list[tuple[int, int]]:
-    out, pos = [], s
-    for m in _CLAUSE_SPLIT.finditer(folded, s, e):
-        out.append((pos, m.start()))
-        pos = m.end()
-    out.append((pos, e))
-    return [(a, b) for a, b in out if b - a > 3]
+def _clauses(folded: str, s: int, e: int) -> list[tuple[int, int, bool]]:
+    """The clauses of a sentence, each with whether it shares the previous clause's subject."""
+    cuts: list[tuple[int, int, bool]] = []  # (cut start, next clause start, next shares the subject)
+    occasion = _OCCASION.match(folded, s, e)
+    if occasion:
+        cuts.append((occasion.end() - 2, occasion.end(), False))
+    cuts += [(m.start(), m.end(), False) for m in _CLAUSE_SPLIT.finditer(folded, s, e)]
+    cuts += [(m.start(), m.end(), True) for m in _AND_VERB.finditer(folded, s, e)]
+    out, pos, shared = [], s, False
+    for cut_start, next_start, next_shared in sorted(cuts):
+        if cut_start >= pos:
+            out.append((pos, cut_start, shared))
+            pos, shared = next_start, next_shared
+    out.append((pos, e, shared))
+    return [(a, b, sh) for a, b, sh in out if b - a > 3]
 
 
 @lru_cache(maxsize=1)
@@ -247,7 +263,12 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
         sentence_people = [k for k in _mentions_in(doc_actors, s_start, s_end) if _kind(doc_actors, k) == "person"]
         if s_start == kept[0][0] and not folded[s_start:s_end].rstrip().endswith((".", "!", "?", "\"", "”")):
             continue  # the headline restates the lead
-        for c_start, c_end in _clauses(folded, s_start, s_end):
+        subject: list[str] = []
+        for c_start, c_end, shares_subject in _clauses(folded, s_start, s_end):
+            keys = _mentions_in(doc_actors, c_start, c_end)
+            if shares_subject:
+                keys += [k for k in subject if k not in keys]
+            subject = keys
             clause = folded[c_start:c_end]
             clause_dates = find_dates(folded, c_start, c_end, published)
             precise = any(d.precision == "day" and d.start for d in clause_dates)
@@ -255,12 +276,12 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
             if not found:
                 continue
             etype, m = found
-            keys = _mentions_in(doc_actors, c_start, c_end)
+            keys = list(keys)
             for k in sentence_people:
                 if k not in keys:
                     keys.append(k)
             date = _best_date(clause_dates) or _best_date(sentence_dates)
-            if events and any(p.search(clause) for p in _cues()["both_sides"]):
+            if events and any(p.search(clause) for p in _cues()["both_sides_or_places"]):
                 # "both sides signed ...": the parties (and day) of the event just reported
                 keys += [k for k in events[-1].participants if k not in keys]
                 date = date or events[-1].date
@@ -272,7 +293,8 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
                                                          clause, re.IGNORECASE)
             names = _event_names(text, folded, c_start, c_end) if etype in ("conference", "fair", "cultural_exchange") \
                 else []
-            previous = next((ev for ev in reversed(events) if ev.event_type == etype), None)
+            # "at the meeting", "the conference": the happening just reported, of this type if there is one
+            previous = next((ev for ev in reversed(events) if ev.event_type == etype), events[-1] if events else None)
             if anaphoric and previous is not None and not names:
                 for k in keys:
                     previous.participants.setdefault(k, "participant")
@@ -425,7 +447,7 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
                 window = folded[window_start:min(s_end, m.end() + 160)]
                 rel = m.start() - window_start
                 status = _status(atype, window, rel)
-                parties = _parties(atype, keys, doc_actors, countries_by_freq, folded, m.end(), s_end)
+                parties = _parties(atype, keys, doc_actors, countries_by_freq, folded, (s_start, m.start(), m.end(), s_end))
                 if not parties:
                     break
                 reference_year = published.year if published else None
@@ -472,8 +494,14 @@ def _country_ranking(doc_actors: DocActors) -> list[str]:
     return sorted(counts, key=lambda k: (k != "country:VN", -counts[k], k))
 
 
+_SIGNED_JUST_BEFORE = re.compile(r"\b(?:sign(?:ed|s)?|inked|ky ket|da ky|ky)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+
+
 def _parties(atype: str, keys: list[str], doc_actors: DocActors, countries: list[str], folded: str,
-             cue_end: int, s_end: int) -> list[str]:
+             bounds: tuple[int, int, int, int]) -> list[str]:
+    """The parties of an agreement cue: states for frameworks; else the signers named before "signed",
+    the sides after "between", the localities or the bodies of the sentence."""
+    s_start, cue_start, cue_end, s_end = bounds
     kinds = {k: _kind(doc_actors, k) for k in keys}
     if atype in ("partnership", "diplomatic_relations", "trade_agreement"):
         picked = [k for k in keys if kinds[k] in ("country", "international")]
@@ -482,6 +510,12 @@ def _parties(atype: str, keys: list[str], doc_actors: DocActors, countries: list
                 if k not in picked and len(picked) < 2:
                     picked.append(k)
         return picked[:3] if len(picked) >= 2 else []
+    signed = _SIGNED_JUST_BEFORE.search(folded, max(s_start, cue_start - 40), cue_start)
+    if signed:
+        signers = [m.key for m in doc_actors.mentions if s_start <= m.start < signed.start()
+                   and kinds.get(m.key) in ("locality", "government", "organization", "international")]
+        if len(set(signers)) >= 2:
+            return list(dict.fromkeys(signers))[:4]
     between = _BETWEEN.search(folded, cue_end, s_end)
     if between:
         after = [m.key for m in doc_actors.mentions if between.end() <= m.start < s_end

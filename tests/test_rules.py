@@ -296,3 +296,43 @@ def test_a_trip_named_inside_another_happening_is_an_event_of_its_own():
           "dẫn đầu tới thăm và làm việc tại tỉnh.\n")
     _, events = _extract(vi, dt.date(2024, 3, 6))
     assert sorted(e.event_type for e in events) == ["meeting", "visit"]
+
+
+def test_signers_named_before_signed_are_the_parties_not_the_sides_of_between():
+    page = ("The People's Committee of Tra Vinh province, the Vietnamese Embassy in Spain and the Vietnam Trade "
+            "Office in Madrid signed a memorandum of understanding on promoting exports between Spain and Tra "
+            "Vinh on June 3.\n")
+    seg = segment(page)
+    main = main_text(page, seg.kept)
+    found = find_actors(page, main)
+    (mou,) = find_agreements(page, main, seg.kept, found, dt.date(2024, 6, 4))
+    kinds = [found.actors[k].kind for k in mou.parties]
+    assert "country:ES" not in mou.parties and kinds.count("government") >= 2
+
+
+def test_the_meeting_spoken_at_is_the_happening_already_reported():
+    page = ("Chairman of the Nam Dinh People's Committee Pham Dinh Nghi received Ambassador of Italy to Vietnam "
+            "Marco Della Seta on March 2.\nVice Chairman Tran Anh Dung speaks at the meeting.\n")
+    _, events = _extract(page, dt.date(2024, 3, 3))
+    assert [e.event_type for e in events] == ["meeting"]
+    assert "person:tran anh dung" in events[0].participants
+
+
+@pytest.mark.parametrize("page,expected", [
+    ("The Binh Duong delegation visited Seoul National University and met with members of the Korea-Vietnam "
+     "Friendship Association on May 9.\n", ["meeting", "visit"]),
+    ("Nhân dịp Đoàn đại biểu tỉnh Gyeonggi Hàn Quốc thăm tỉnh Bình Dương và tham dự Lễ hội Văn hóa Hàn Quốc "
+     "năm 2024, chiều 9/5, hai tỉnh đã tổ chức hội đàm.\n", ["cultural_exchange", "meeting", "visit"]),
+])
+def test_a_second_happening_joined_by_and_or_an_opening_occasion_is_its_own_event(page, expected):
+    _, events = _extract(page, dt.date(2024, 5, 10))
+    assert sorted(e.event_type for e in events) == expected
+    meeting = next(e for e in events if e.event_type == "meeting")
+    assert any(k.startswith("vnloc:binh-duong") for k in meeting.participants)
+
+
+def test_thanks_for_a_visit_names_the_trip():
+    page = ("Governor of Chiang Mai province Nirat Pongsittithavorn welcomed and thanked the Lam Dong "
+            "delegation for their visit to Thailand on August 14.\n")
+    _, events = _extract(page, dt.date(2024, 8, 15))
+    assert sorted(e.event_type for e in events) == ["meeting", "visit"]
