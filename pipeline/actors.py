@@ -626,6 +626,27 @@ def _short_form_pass(d: _Doc) -> None:
         d.claim(i, i + 1, key, "person", None, None)
 
 
+def _definite_reference_pass(d: _Doc) -> set[int]:
+    """`the Department` -> the body with that head named last before it; the token indexes claimed."""
+    heads = set(rules("actors")["definite_heads"])
+    claimed: set[int] = set()
+    last_body: dict[str, _Claim] = {}
+    for i, t in enumerate(d.toks):
+        c = d.claimed[i]
+        if c is not None and c.start == i and c.kind in ("government", "organization"):
+            for word in {w.text for w in d.toks[c.start:c.end]} & heads:
+                last_body[word] = c
+        if c is not None or t.text not in last_body or i == 0 or d.toks[i - 1].text.lower() != "the":
+            continue
+        nxt = d.toks[i + 1] if i + 1 < len(d.toks) else None
+        if nxt is not None and d.adjacent(i, i + 1) and (_cap_word(nxt) or nxt.text in ("of", "for", "-")):
+            continue  # "the Department of ...": a name, not a reference
+        body = last_body[t.text]
+        if d.claim(i, i + 1, body.key, body.kind, body.country, body.canonical):
+            claimed.add(i)
+    return claimed
+
+
 # --------------------------------------------------------------- roles
 
 def _roles(d: _Doc) -> list[RoleSpan]:
@@ -699,6 +720,7 @@ def find_actors(text: str, main: str) -> DocActors:
     _vn_names_over_places(d)
     _person_pass(d)
     _short_form_pass(d)
+    references = _definite_reference_pass(d)
     actors: dict[str, LocalActor] = {}
     mentions: list[MentionSpan] = []
     for c in sorted(d.claims, key=lambda c: c.start):
@@ -706,7 +728,7 @@ def find_actors(text: str, main: str) -> DocActors:
             continue
         surface = d.span_text(c.start, c.end)
         actor = actors.setdefault(c.key, LocalActor(c.key, c.kind, c.country, c.canonical))
-        if surface not in actor.surfaces:
+        if surface not in actor.surfaces and c.start not in references:
             actor.surfaces.append(surface)
         if actor.country is None and c.country:
             actor.country = c.country

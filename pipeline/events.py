@@ -83,6 +83,9 @@ _CLAUSE_SPLIT = re.compile(r";|\n|,\s+(?=(?:during|while|trong|nhan dip|then|and
 _AND_VERB = re.compile(
     r",?\s+and\s+(?=(?:met|meets|visited|visits|toured|tours|signed|signs|attended|attends|received|receives)\b)"
     r"|\s+va\s+(?=tham du\b)", re.IGNORECASE)
+#: A clause about "the delegation" the clause before sent.
+_DELEGATION_SUBJECT = re.compile(r"\W*(?:the|this|that)\s+delegations?\b|\W*doan\s+(?:da|cung|tiep tuc)\b",
+                                 re.IGNORECASE)
 #: A sentence opening with its occasion ("Nhan dip doan X tham ..., ", "On the occasion of ..., "): the
 #: occasion up to its comma is a clause of its own.
 _OCCASION = re.compile(r"\W*(?:nhan dip|on the occasion of|nhan chuyen)\b[^,]{10,}?,\s", re.IGNORECASE)
@@ -268,6 +271,10 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
             keys = _mentions_in(doc_actors, c_start, c_end)
             if shares_subject:
                 keys += [k for k in subject if k not in keys]
+            elif _DELEGATION_SUBJECT.match(folded, c_start, c_end):
+                # "...; the delegation attended ...": the delegation of the home side just named
+                keys += [k for k in subject if k not in keys and _kind(doc_actors, k) != "country"
+                         and (doc_actors.actors[k].country or "VN") == "VN"]
             subject = keys
             clause = folded[c_start:c_end]
             clause_dates = find_dates(folded, c_start, c_end, published)

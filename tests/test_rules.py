@@ -32,6 +32,8 @@ def test_tokens_split_glued_scraper_words():
     ("ngay 5/7", dt.date(2022, 7, 20), dt.date(2022, 7, 5), None, "day"),
     ("in September 2019", None, dt.date(2019, 9, 1), None, "month"),
     ("thang 10/2021", None, dt.date(2021, 10, 1), None, "month"),
+    ("in the first 9 months of 2022", None, dt.date(2022, 1, 1), dt.date(2022, 9, 1), "month"),
+    ("trong 6 thang dau nam", dt.date(2021, 7, 2), dt.date(2021, 1, 1), dt.date(2021, 6, 1), "month"),
 ])
 def test_dates_are_parsed_day_first_in_vietnamese(text, ref, start, end, precision):
     (expr,) = find_dates(text, reference=ref)
@@ -336,3 +338,18 @@ def test_thanks_for_a_visit_names_the_trip():
             "delegation for their visit to Thailand on August 14.\n")
     _, events = _extract(page, dt.date(2024, 8, 15))
     assert sorted(e.event_type for e in events) == ["meeting", "visit"]
+
+
+def test_the_department_is_the_body_named_before_and_the_delegation_it_sent_travels():
+    page = ("A representative of the Da Nang Department of Tourism said the Department organised two "
+            "promotion delegations in the first 6 months of 2024, including a tourism promotion delegation in "
+            "Cambodian cities; the delegation attended a travel fair in Thailand.\n")
+    found, events = _extract(page, dt.date(2024, 7, 15))
+    department = next(k for k, a in found.actors.items() if a.kind == "government")
+    references = [m for m in found.mentions if m.key == department]
+    assert [m.text for m in references] == ["Da Nang Department of Tourism", "Department"]
+    assert "Department" not in found.actors[department].surfaces
+    assert [e.event_type for e in events] == ["visit", "visit"]
+    assert all(department in e.participants for e in events)
+    assert {e.date.end for e in events} == {dt.date(2024, 6, 1)}
+    assert "country:KH" in events[0].participants and "country:TH" in events[1].participants
