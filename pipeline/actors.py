@@ -525,6 +525,9 @@ def _person_pass(d: _Doc) -> None:
             continue
         e = _cut_vi_compound(d, i, e)
         words = [x.text for x in toks[i:e] if x.text != "-"]
+        if len(words) >= 3 and (t.text.lower(),) in titles():
+            i += 1  # "Mayor Tom Tate": the title, then the name
+            continue
         if len(words) < 2 or _title_starting_at(d, i):
             i = max(e, i + 1)
             continue
@@ -538,8 +541,7 @@ def _person_pass(d: _Doc) -> None:
             p = toks[prev]
             if p.text.rstrip(".") in honorifics or p.text.lower() in ("counterpart", "ngai"):
                 context = True
-            elif d.claimed[prev] is not None and d.claimed[prev].kind in ("government", "organization", "locality", "country") \
-                    and _title_before_claim(d, d.claimed[prev].start):
+            elif (qualifier := _qualifier_ending_at(d, prev)) is not None and _title_before_claim(d, qualifier.start):
                 context = True
             elif _title_ending_before(d, prev + 1) is not None:
                 context = True
@@ -554,6 +556,18 @@ def _person_pass(d: _Doc) -> None:
             name = d.span_text(i, e)
             d.claim(i, e, f"person:{fold_key(name)}", "person", "VN" if vn_shape else None, None)
         i = e
+
+
+_LEVEL_WORDS = frozenset(rules("actors")["place_level_nouns"])
+
+
+def _qualifier_ending_at(d: _Doc, k: int) -> _Claim | None:
+    """The body or place a title's qualifier ends with at token k ("... of Japan's Hokkaido prefecture")."""
+    if d.claimed[k] is None and d.toks[k].text.lower() in _LEVEL_WORDS and k > 0:
+        k -= 1
+    claim = d.claimed[k]
+    return claim if claim is not None and claim.kind in ("government", "organization", "locality", "country") \
+        else None
 
 
 def _cut_vi_compound(d: _Doc, i: int, e: int) -> int:
@@ -597,7 +611,7 @@ def _title_before_claim(d: _Doc, s: int) -> bool:
         claim = d.claimed[k]
         if claim is not None and claim.kind != "person":
             k = claim.start - 1
-        elif t.text in ("of", "the", "to", "in", "cua", "tai", "(", ")") or (t.text.isupper() and k > 0
+        elif t.text in ("of", "the", "to", "in", "cua", "tai", "(", ")", "’s", "'s") or (t.text.isupper() and k > 0
                                                                                 and d.toks[k - 1].text == "("):
             k -= 1
         else:

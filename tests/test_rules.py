@@ -353,3 +353,24 @@ def test_the_department_is_the_body_named_before_and_the_delegation_it_sent_trav
     assert all(department in e.participants for e in events)
     assert {e.date.end for e in events} == {dt.date(2024, 6, 1)}
     assert "country:KH" in events[0].participants and "country:TH" in events[1].participants
+
+
+@pytest.mark.parametrize("sentence,person", [
+    ("The talks were chaired by Chairman of the Bac Giang People's Committee Le Anh Duong and Perth Mayor "
+     "Basil Zempilas.", "Basil Zempilas"),
+    ("The delegation paid a courtesy call to Governor Ichiro Tanaka of Japan’s Nara prefecture.", "Ichiro Tanaka"),
+    ("Secretary of the Hai Phong Party Committee Le Tien Chau and Governor of Japan’s Fukuoka prefecture "
+     "Hattori Seitaro held talks.", "Hattori Seitaro"),
+])
+def test_a_foreign_name_after_a_title_and_its_qualifiers_is_a_person(sentence, person):
+    page = sentence + "\n"
+    found = find_actors(page, page)
+    assert any(m.text == person and found.actors[m.key].kind == "person" for m in found.mentions)
+
+
+def test_a_possessive_ending_is_cut_from_names_but_not_from_peoples_committee():
+    words = [t.text for t in tokens("Japan’s Governor met Le Van Hung’s delegation at the People’s Committee")]
+    assert words[:2] == ["Japan", "’s"] and "Hung" in words and "People’s" in words
+    page = "Tran Van Minh’s official visit to Laos last year strengthened ties.\n"
+    found = find_actors(page, page)
+    assert "person:tran van minh" in found.actors and "country:LA" in found.actors
