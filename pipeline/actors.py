@@ -224,7 +224,10 @@ def _body_pass(d: _Doc, home_key: str | None) -> None:
         if lang == "en":
             # "[the] Hanoi [municipal] People's Committee" | "People's Committee of [the] Hanoi [city]"
             k = start
-            if k > 0 and toks[k - 1].text.lower() in en_levels:
+            inside = d.claimed[start]
+            if inside is not None and inside.kind == "locality" and inside.start < start:
+                k = inside.end  # the form's first word ends the place's name ("Can Tho City| People's ...")
+            elif k > 0 and toks[k - 1].text.lower() in en_levels:
                 k -= 1
             before = _locality_ending_at(d, k)
             if before:
@@ -303,8 +306,9 @@ def _org_pass(d: _Doc) -> None:
     toks, n = d.toks, len(d.toks)
     for h in range(n):
         head = toks[h].text
-        if head not in heads or (d.claimed[h] is not None and d.claimed[h].kind == "government"):
-            continue
+        if head not in heads or (d.claimed[h] is not None and d.claimed[h].kind == "government") \
+                or not d.text[toks[h].start:toks[h].end].isascii():
+            continue  # an English head carries no accents ("Mông Cổ" is no "Co")
         # extend left over capitalised words (and claimed places) on the same line
         s = h
         while s > 0 and d.adjacent(s - 1, s) and (_cap_word(toks[s - 1]) or toks[s - 1].text in ("-", "&")) \
@@ -481,7 +485,8 @@ def _name_run(d: _Doc, i: int, max_len: int = 4) -> int:
         t = toks[e]
         if e > i and not d.adjacent(e - 1, e) and t.text != "-":
             break
-        if t.text == "-" and e + 1 < n and toks[e + 1].is_word and e > i:
+        if t.text == "-" and e + 1 < n and toks[e + 1].is_word and e > i \
+                and toks[e - 1].end == t.start and t.end == toks[e + 1].start:  # "Jin-ho", not "Whanau - Thị"
             e += 2
             continue
         if not _cap_word(t) or t.text in stop or d.claimed[e] is not None:
@@ -491,8 +496,14 @@ def _name_run(d: _Doc, i: int, max_len: int = 4) -> int:
 
 
 def _title_starting_at(d: _Doc, i: int) -> bool:
+    return _title_length_at(d, i) > 0
+
+
+def _title_length_at(d: _Doc, i: int) -> int:
+    """Tokens of the longest title phrase of two words or more starting at token i (0 if none)."""
     table = titles()
-    return any(tuple(t.text.lower() for t in d.toks[i:i + length]) in table for length in range(2, 6))
+    return next((length for length in range(5, 1, -1)
+                 if tuple(t.text.lower() for t in d.toks[i:i + length]) in table), 0)
 
 
 def _title_ending_before(d: _Doc, i: int) -> int | None:
@@ -515,8 +526,9 @@ def _person_pass(d: _Doc) -> None:
     i = 0
     while i < n:
         t = toks[i]
-        if not _cap_word(t) or d.claimed[i] is not None or (t.text in honorifics and _vn_name_at(d, i + 1)):
-            i += 1  # a sentence-initial "Ông Nguyễn Văn A" is the person without the honorific
+        if not _cap_word(t) or d.claimed[i] is not None or (t.text in honorifics and _vn_name_at(d, i + 1)) \
+                or _accented_honorific(d, i):
+            i += 1  # a sentence-initial "Ông Nguyễn Văn A" or "Ông Cao" is the person without the honorific
             continue
         e = _name_run(d, i)
         surname_at = next((k for k in ([] if _vn_name_at(d, i) else range(i + 1, e)) if _vn_name_at(d, k)), None)
@@ -525,10 +537,11 @@ def _person_pass(d: _Doc) -> None:
             continue
         e = _cut_vi_compound(d, i, e)
         words = [x.text for x in toks[i:e] if x.text != "-"]
-        if len(words) >= 3 and (t.text.lower(),) in titles():
-            i += 1  # "Mayor Tom Tate": the title, then the name
+        title_length = 1 if (t.text.lower(),) in titles() else _title_length_at(d, i)
+        if title_length and len(words) >= title_length + 2:
+            i += title_length  # "Mayor Tom Tate", "Vice Governor Sato Kenji": the title, then the name
             continue
-        if len(words) < 2 or _title_starting_at(d, i):
+        if len(words) < 2 or title_length:
             i = max(e, i + 1)
             continue
         vn_shape = _vn_name_at(d, i) and all(w in syllables or w in surnames for w in words[1:]) \
@@ -568,6 +581,16 @@ def _qualifier_ending_at(d: _Doc, k: int) -> _Claim | None:
     claim = d.claimed[k]
     return claim if claim is not None and claim.kind in ("government", "organization", "locality", "country") \
         else None
+
+
+def _accented_honorific(d: _Doc, i: int) -> bool:
+    """A Vietnamese honorific with its accents ("Ông", "Bà"; an unaccented "Ong" may be a surname)."""
+    t = d.toks[i]
+    original = d.text[t.start:t.end]
+    return not original.isascii() and original.lower() in _VI_HONORIFICS
+
+
+_VI_HONORIFICS = frozenset(rules("actors")["vi_honorifics"])
 
 
 def _cut_vi_compound(d: _Doc, i: int, e: int) -> int:
@@ -623,6 +646,15 @@ def _title_before_claim(d: _Doc, s: int) -> bool:
 def _short_form_pass(d: _Doc) -> None:
     """`Quyen`, `Mr. Quyen`, `ong Tuan` -> the one person of the document with that name part."""
     surnames, _ = vn_name_parts()
+    full_names: dict[str, dict[tuple[str, ...], str]] = {}
+    for c in d.claims:
+        if c.kind == "person":
+            name = tuple(t.text for t in d.toks[c.start:c.end])
+            full_names.setdefault(name[0], {})[name] = c.key
+    for i, t in enumerate(d.toks):
+        for name, key in full_names.get(t.text, {}).items():
+            if d.claimed[i] is None and tuple(x.text for x in d.toks[i:i + len(name)]) == name:
+                d.claim(i, i + len(name), key, "person", None, None)  # the full name again, without its title
     by_part: dict[str, set[str]] = {}
     for c in d.claims:
         if c.kind != "person":

@@ -35,6 +35,7 @@ class LocalEvent:
     sectors: list[str] = field(default_factory=list)
     cameo_code: str = ""
     extra_spans: list[tuple[int, int, tuple[int, int]]] = field(default_factory=list)
+    clause_start: int = -1  # happenings of one type told apart inside one clause never merge
 
 
 @dataclass
@@ -72,6 +73,7 @@ def _cues() -> dict:
         "anaphora": comp(r["anaphora"]),
         "signing_object": comp(r["signing_object"]),
         "both_sides": comp(r["both_sides"]),
+        "enumerations": comp(r["enumerations"]),
         "both_sides_or_places": comp(r["both_sides"] + r["both_places"]),
         "accented": {k: set(v) for k, v in r["accented_triggers"].items()},
         "paired": [(re.compile(p["pattern"], re.IGNORECASE), p["types"]) for p in r["paired_triggers"]],
@@ -83,6 +85,8 @@ _CLAUSE_SPLIT = re.compile(r";|\n|,\s+(?=(?:during|while|trong|nhan dip|then|and
 _AND_VERB = re.compile(
     r",?\s+and\s+(?=(?:met|meets|visited|visits|toured|tours|signed|signs|attended|attends|received|receives)\b)"
     r"|\s+va\s+(?=tham du\b)", re.IGNORECASE)
+#: Characters around a second trip of a clause whose names are its participants.
+_PAIRED_REACH = 90
 #: A clause about "the delegation" the clause before sent.
 _DELEGATION_SUBJECT = re.compile(r"\W*(?:the|this|that)\s+delegations?\b|\W*doan\s+(?:da|cung|tiep tuc)\b",
                                  re.IGNORECASE)
@@ -301,27 +305,83 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
             names = _event_names(text, folded, c_start, c_end) if etype in ("conference", "fair", "cultural_exchange") \
                 else []
             # "at the meeting", "the conference": the happening just reported, of this type if there is one
+            # (with the same foreign guests, when several were reported)
             previous = next((ev for ev in reversed(events) if ev.event_type == etype), events[-1] if events else None)
+            guests = _foreign_keys(keys, doc_actors)
+            previous = next((ev for ev in reversed(events) if ev.event_type == etype
+                             and guests & _foreign_keys(ev.participants, doc_actors)), previous)
             if anaphoric and previous is not None and not names:
                 for k in keys:
                     previous.participants.setdefault(k, "participant")
                 previous.extra_spans.append((c_start, c_end, (s_start, s_end)))
                 continue
-            paired = [t for p, types in _cues()["paired"] if p.search(unnamed, c_start, c_end) for t in types]
-            for extra in (t for t in paired if t != etype):
-                # "talks and signing ceremony": two happenings, same parties and day
+            paired = [(t, pm) for p, types in _cues()["paired"] for pm in p.finditer(unnamed, c_start, c_end)
+                      for t in types]
+            used: list[tuple[str, re.Match]] = []
+            for extra, pm in paired:
+                if any(t == extra and pm.start() < u.end() and u.start() < pm.end() for t, u in used):
+                    continue  # one trip matched by two cues
+                used.append((extra, pm))
+                span = (c_start, c_end)
+                if extra != etype:
+                    # "talks and signing ceremony": two happenings, same parties and day
+                    extra_participants = dict(participants)
+                elif not pm.start() <= c_start + m.start() < pm.end():
+                    # a second trip of the clause's type ("... during X's official trip to China"): its own
+                    # actors are the ones named around it
+                    extra_participants = {k: "participant" for k in _mentions_in(
+                        doc_actors, max(c_start, pm.start() - _PAIRED_REACH), min(c_end, pm.end() + _PAIRED_REACH))}
+                    span = pm.span()
+                else:
+                    continue
                 events.append(LocalEvent(
-                    event_type=extra, start=c_start, end=c_end, sentence=(s_start, s_end),
-                    participants=dict(participants), name=None, date=date, sectors=_sectors(clause.lower()),
-                    cameo_code=CAMEO_BY_EVENT_TYPE[extra]))
-            for name in names or [None]:
+                    event_type=extra, start=span[0], end=span[1], sentence=(s_start, s_end),
+                    participants=extra_participants, name=None, date=date, sectors=_sectors(clause.lower()),
+                    cameo_code=CAMEO_BY_EVENT_TYPE[extra], clause_start=c_start))
+            items = [] if names else _enumerated(folded, c_start, c_end, doc_actors, clause_dates, keys)
+            for item_participants, item_date, (item_start, item_end) in items:
+                events.append(LocalEvent(
+                    event_type=etype, start=item_start, end=item_end, sentence=(s_start, s_end),
+                    participants=item_participants, date=item_date or date, sectors=_sectors(clause.lower()),
+                    clause_start=c_start, cameo_code=CAMEO_RECEPTION if reception else CAMEO_BY_EVENT_TYPE[etype]))
+            for name in [] if items else names or [None]:
                 events.append(LocalEvent(
                     event_type=_type_of_named(name, etype), start=c_start, end=c_end, sentence=(s_start, s_end),
                     participants=dict(participants), name=name, date=date, sectors=_sectors(clause.lower()),
+                    clause_start=c_start,
                     cameo_code=CAMEO_RECEPTION if reception else CAMEO_BY_EVENT_TYPE[_type_of_named(name, etype)]))
     events = _merge_within(events, doc_actors)
     _link_to_trip(events, doc_actors)
     return events
+
+
+def _enumerated(folded: str, c_start: int, c_end: int, doc_actors: DocActors, clause_dates: list[DateExpr],
+                keys: list[str]) -> list[tuple[dict[str, str], DateExpr | None, tuple[int, int]]]:
+    """The happenings a plural cue lists (participants, date, evidence span): one per dated item, else one per
+    foreign place named after the cue; none unless there are two or more."""
+    cue = next((m for p in _cues()["enumerations"] if (m := p.search(folded, c_start, c_end))), None)
+    if cue is None:
+        return []
+    dated = [d for d in clause_dates if d.start and d.char_start >= cue.end()]
+    after = [m for m in doc_actors.mentions if cue.end() <= m.start < c_end]
+    if len(dated) >= 2:
+        bounds = [cue.end()] + [d.char_end for d in dated]
+        in_items = {m.key for m in after if m.start < bounds[-1]}
+        shared = [k for k in keys if k not in in_items]
+        return [({k: "participant" for k in [*shared, *(m.key for m in after if lo <= m.start < hi)]}, d, (lo, hi))
+                for lo, hi, d in zip(bounds, bounds[1:], dated)]
+    foreign = [m for m in after if _kind(doc_actors, m.key) != "international"
+               and (doc_actors.actors[m.key].country or "VN") != "VN"]
+    places = list(dict.fromkeys(m.key for m in foreign))
+    if len(places) < 2:
+        return []
+    shared = [k for k in keys if k not in places]
+    spans = {m.key: (m.start, m.end) for m in reversed(foreign)}
+    return [({k: "participant" for k in [*shared, place]}, None, spans[place]) for place in places]
+
+
+def _foreign_keys(keys, doc_actors: DocActors) -> set[str]:
+    return {k for k in keys if (doc_actors.actors[k].country or "VN") != "VN" and _kind(doc_actors, k) != "international"}
 
 
 def _salient(ev: LocalEvent, doc_actors: DocActors) -> frozenset[str]:
@@ -362,8 +422,8 @@ def _merge_within(events: list[LocalEvent], doc_actors: DocActors) -> list[Local
                     and not _foreign(ev, doc_actors) & _foreign(target, doc_actors):
                 target = None
         for prev in ([] if target else out):
-            if prev.event_type != ev.event_type:
-                continue
+            if prev.event_type != ev.event_type or prev.clause_start == ev.clause_start:
+                continue  # two happenings of one type read from one clause were told apart there
             if ev.date and prev.date and ev.date.start and prev.date.start and not _dates_overlap(ev.date, prev.date):
                 continue
             if ev.name and prev.name and _name_key(ev.name) == _name_key(prev.name):

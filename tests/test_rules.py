@@ -374,3 +374,50 @@ def test_a_possessive_ending_is_cut_from_names_but_not_from_peoples_committee():
     page = "Tran Van Minh’s official visit to Laos last year strengthened ties.\n"
     found = find_actors(page, page)
     assert "person:tran van minh" in found.actors and "country:LA" in found.actors
+
+
+@pytest.mark.parametrize("page,guests", [
+    ("On May 2, Chairman of the Quang Nam People's Committee Le Van Dung had receptions for delegations from "
+     "Japan, India and Laos.\n", ["country:JP", "country:IN", "country:LA"]),
+    ("Ngày 2/5, Chủ tịch UBND tỉnh Quảng Nam Lê Văn Dũng có các buổi tiếp đoàn khách đến từ Nhật Bản, "
+     "Ấn Độ và Lào.\n", ["country:JP", "country:IN", "country:LA"]),
+])
+def test_receptions_listed_in_one_clause_are_one_meeting_per_guest_country(page, guests):
+    _, events = _extract(page, dt.date(2024, 5, 3))
+    assert [e.event_type for e in events] == ["meeting"] * 3
+    assert [next(k for k in e.participants if k.startswith("country:")) for e in events] == guests
+    assert all("person:le van dung" in e.participants for e in events)
+
+
+def test_dated_visits_listed_in_one_clause_are_one_visit_each():
+    page = ("He recalled the visits of Deputy Prime Minister Tran Hong Ha in March 2023 and Can Tho Party "
+            "Secretary Nguyen Van Hieu in June 2024 to Thailand.\n")
+    _, events = _extract(page, dt.date(2024, 8, 1))
+    assert [(e.event_type, e.date.start) for e in events] == [("visit", dt.date(2023, 3, 1)),
+                                                             ("visit", dt.date(2024, 6, 1))]
+    assert "person:tran hong ha" in events[0].participants and "person:tran hong ha" not in events[1].participants
+
+
+def test_a_second_trip_named_by_its_traveller_is_its_own_visit():
+    page = ("The delegation's visit to Laos aims to implement the agreements reached during President Vo Van "
+            "Thuong’s state visit to Laos last year.\n")
+    _, events = _extract(page, dt.date(2024, 8, 1))
+    assert [e.event_type for e in events] == ["visit", "visit"]
+    assert len({e.start for e in events}) == 2
+
+
+def test_vietnamese_honorifics_and_accented_words_are_not_names_or_heads():
+    page = "Ông Nguyễn Văn Hòa tiếp đại sứ Mông Cổ. Ông Hòa cảm ơn đoàn khách đến từ Mông Cổ.\n"
+    found = find_actors(page, page)
+    assert [m.key for m in found.mentions] == ["person:nguyen van hoa", "country:MN", "person:nguyen van hoa",
+                                               "country:MN"]
+
+
+def test_a_place_named_with_its_level_word_opens_its_body_and_titled_names_repeat():
+    page = ("Chairman of the Can Tho City People's Committee Tran Viet Truong received Vice Governor of Okayama "
+            "Sato Kenji. Sato Kenji thanked Bà Anna Keller - Thị trưởng Lyon.\n")
+    found = find_actors(page, page)
+    texts = {m.text: m.key for m in found.mentions}
+    assert texts["Can Tho City People's Committee"] == "gov:peoples-committee:vnloc:can-tho"
+    assert [m.text for m in found.mentions if m.key == "person:sato kenji"] == ["Sato Kenji", "Sato Kenji"]
+    assert "person:anna keller" in found.actors and "Can Tho" not in {a.key for a in found.actors.values()}
