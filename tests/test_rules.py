@@ -421,3 +421,28 @@ def test_a_place_named_with_its_level_word_opens_its_body_and_titled_names_repea
     assert texts["Can Tho City People's Committee"] == "gov:peoples-committee:vnloc:can-tho"
     assert [m.text for m in found.mentions if m.key == "person:sato kenji"] == ["Sato Kenji", "Sato Kenji"]
     assert "person:anna keller" in found.actors and "Can Tho" not in {a.key for a in found.actors.values()}
+
+
+@pytest.mark.parametrize("page,title,published", [
+    (" date 2022-06-14 Binh Dinh, Korea's Ulsan ink deal to boost ties\nBinh Dinh province and Ulsan city signed "
+     "a memorandum of understanding on cooperation on June 13 at a ceremony held in Quy Nhon city.\n",
+     "Binh Dinh, Korea's Ulsan ink deal to boost ties", dt.date(2022, 6, 14)),
+    ("Lãnh đạo tỉnh Nghệ An tiếp Đại sứ Lào (09:30 12/05/2023)\n\nSáng 12-5, Chủ tịch UBND tỉnh Nghệ An đã tiếp "
+     "Đại sứ Lào tại Việt Nam và trao đổi về hợp tác giữa tỉnh Nghệ An với các tỉnh của Lào.\n",
+     "Lãnh đạo tỉnh Nghệ An tiếp Đại sứ Lào", dt.date(2023, 5, 12)),
+    (" date 2024-03-02 HANOI, March 2 -\n\nAuthorities of Bac Ninh province hosted a reception on March 1 for a "
+     "delegation from Japan's Osaka prefecture to discuss investment in the province's industrial parks.\n",
+     None, dt.date(2024, 3, 2)),
+])
+def test_page_stamps_give_the_publication_date_and_never_the_title(page, title, published):
+    seg = segment(page)
+    assert (seg.title, seg.published) == (title, published)
+    assert "09:30" not in main_text(page, seg.kept)
+
+
+def test_a_caption_showing_the_signed_document_is_the_signing_already_reported():
+    page = ("Binh Dinh province and Ulsan city signed a memorandum of understanding on cooperation on June 13.\n"
+            "Chairman of the Binh Dinh People's Committee Pham Anh Tuan shows the signed MoU at the ceremony.\n")
+    _, events = _extract(page, dt.date(2022, 6, 14))
+    assert [e.event_type for e in events] == ["signing"]
+    assert "person:pham anh tuan" in events[0].participants
