@@ -137,8 +137,9 @@ def _gazetteer_pass(d: _Doc) -> None:
                 and d.adjacent(i + length - 1, i + length):
             i += length  # "US$1.4 billion" is a currency, not the country
             continue
-        if words in name_tails:
-            i += length
+        if words in name_tails or (i + length < n and toks[i + length].text[:1].islower()
+                                   and fold_key(f"{words} {toks[i + length].text}") in _vi_compound_words()):
+            i += length  # "Lao động" is labour, not Laos
             continue
         if words in ambiguous:
             prev = toks[i - 1] if i else None
@@ -350,8 +351,18 @@ def _org_pass(d: _Doc) -> None:
         kind = heads[head]
         if head in ("Embassy", "Consulate", "Delegation", "Mission") and re.search(r"\b(Vietnamese|Viet Nam|Vietnam)\b", name):
             country = "VN"
-        key = _foreign_government_key(d, s, e, head) or f"org:{slug(name)}"
+        key = _foreign_government_key(d, s, e, head) or _party_of_place(d, s, h, e) or f"org:{slug(name)}"
         d.claim(s, e, key, kind, country, name, override=True)
+
+
+def _party_of_place(d: _Doc, s: int, h: int, e: int) -> str | None:
+    """`Hanoi Party` in "Hanoi Party Secretary" is the Hanoi Party Committee, named by its leader's title."""
+    place = d.claimed[s]
+    if d.toks[h].text != "Party" or e != h + 1 or place is None or place.kind != "locality" \
+            or place.country != "VN" or place.end != h or e >= len(d.toks) \
+            or (d.toks[e].text.lower(),) not in titles():
+        return None
+    return f"gov:party-committee:{place.key}"
 
 
 def _foreign_government_key(d: _Doc, s: int, e: int, head: str) -> str | None:
@@ -767,11 +778,12 @@ def find_actors(text: str, main: str) -> DocActors:
     _person_pass(d)
     _short_form_pass(d)
     references = _definite_reference_pass(d)
+    title_only = {fold_key(x) for x in rules("actors")["title_only_bodies"]}
     actors: dict[str, LocalActor] = {}
     mentions: list[MentionSpan] = []
     for c in sorted(d.claims, key=lambda c: c.start):
-        if c.kind == "outlet":
-            continue
+        if c.kind == "outlet" or fold_key(d.span_text(c.start, c.end)) in title_only:
+            continue  # "Politburo member": a part of a title, not an actor
         surface = d.span_text(c.start, c.end)
         actor = actors.setdefault(c.key, LocalActor(c.key, c.kind, c.country, c.canonical))
         if surface not in actor.surfaces and c.start not in references:
@@ -779,7 +791,9 @@ def find_actors(text: str, main: str) -> DocActors:
         if actor.country is None and c.country:
             actor.country = c.country
         mentions.append(MentionSpan(c.key, d.toks[c.start].start, d.toks[c.end - 1].end, surface))
-    return DocActors(actors, mentions, _roles(d), home)
+    roles = [r if r.organization_key is None or r.organization_key in actors else
+             RoleSpan(r.person_key, r.title, None) for r in _roles(d)]  # a title-only body is no organisation
+    return DocActors(actors, mentions, roles, home)
 
 
 __all__ = ["find_actors", "DocActors", "LocalActor", "MentionSpan", "RoleSpan", "Entry"]

@@ -446,3 +446,13 @@ def test_a_caption_showing_the_signed_document_is_the_signing_already_reported()
     _, events = _extract(page, dt.date(2022, 6, 14))
     assert [e.event_type for e in events] == ["signing"]
     assert "person:pham anh tuan" in events[0].participants
+
+
+def test_title_only_bodies_labour_and_a_partys_leader_title():
+    page = ("Member of the Party Central Committee and Politburo member Tran Van Son, Da Nang Party Secretary, "
+            "visited the Cung Văn hóa Lao động with a delegation from the South Korean National Assembly.\n")
+    found = find_actors(page, page)
+    assert not {"org:party-central-committee", "org:politburo", "country:LA"} & set(found.actors)
+    assert "gov:party-committee:vnloc:da-nang" in found.actors
+    assert found.actors["org:national-assembly-of-korea"].country == "KR"
+    assert all(r.organization_key in (None, *found.actors) for r in found.roles)
