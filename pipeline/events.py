@@ -515,8 +515,8 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
                 rel = m.start() - window_start
                 status = _status(atype, window, rel)
                 parties = _parties(atype, keys, doc_actors, countries_by_freq, folded, (s_start, m.start(), m.end(), s_end))
-                if not parties:
-                    break
+                if not parties or (atype == "sister_city" and len(parties) < 2):
+                    break  # a twinning ties two places: "cooperation with twin cities" names none
                 reference_year = published.year if published else None
                 date_signed = date_effective = None
                 year = _anniversary_year(folded[max(s_start, m.start() - 80):min(s_end, m.end() + 60)], reference_year) \
@@ -594,7 +594,11 @@ def _parties(atype: str, keys: list[str], doc_actors: DocActors, countries: list
     if len(local) >= 2:
         return local[:4]
     bodies = [k for k in keys if kinds[k] in ("government", "organization", "locality")]
-    return bodies[:4] if bodies else []
+    if len(bodies) == 1:
+        # "Hokkaido and Vietnamese ministries signed agreements": a side named by its country
+        own_country = doc_actors.actors[bodies[0]].country
+        bodies += [k for k in keys if kinds[k] == "country" and k != f"country:{own_country}"][:1]
+    return bodies[:4]
 
 
 def _agreement_name(text: str, folded: str, m: re.Match) -> str:

@@ -304,12 +304,9 @@ def test_signers_named_before_signed_are_the_parties_not_the_sides_of_between():
     page = ("The People's Committee of Tra Vinh province, the Vietnamese Embassy in Spain and the Vietnam Trade "
             "Office in Madrid signed a memorandum of understanding on promoting exports between Spain and Tra "
             "Vinh on June 3.\n")
-    seg = segment(page)
-    main = main_text(page, seg.kept)
-    found = find_actors(page, main)
-    (mou,) = find_agreements(page, main, seg.kept, found, dt.date(2024, 6, 4))
-    kinds = [found.actors[k].kind for k in mou.parties]
-    assert "country:ES" not in mou.parties and kinds.count("government") >= 2
+    (mou,) = _agreements(page, dt.date(2024, 6, 4))
+    assert "country:ES" not in mou.parties
+    assert sum(k.startswith(("gov:", "org:")) for k in mou.parties) >= 2
 
 
 def test_the_meeting_spoken_at_is_the_happening_already_reported():
@@ -456,3 +453,18 @@ def test_title_only_bodies_labour_and_a_partys_leader_title():
     assert "gov:party-committee:vnloc:da-nang" in found.actors
     assert found.actors["org:national-assembly-of-korea"].country == "KR"
     assert all(r.organization_key in (None, *found.actors) for r in found.roles)
+
+
+def _agreements(page: str, published: dt.date):
+    seg = segment(page)
+    main = main_text(page, seg.kept)
+    found = find_actors(page, main)
+    return find_agreements(page, main, seg.kept, found, published)
+
+
+def test_a_twinning_needs_two_places_and_a_side_may_be_named_by_its_country():
+    assert _agreements("Leaders of Shandong province want to strengthen cooperation with twin cities in many "
+                       "fields.\n", dt.date(2023, 10, 5)) == []
+    (agreement,) = _agreements("Gyeonggi province and many Vietnamese ministries have signed cooperation "
+                               "agreements over the years.\n", dt.date(2023, 10, 5))
+    assert set(agreement.parties) == {"loc:kr-gyeonggi", "country:VN"}
