@@ -307,7 +307,7 @@ def _org_pass(d: _Doc) -> None:
     toks, n = d.toks, len(d.toks)
     for h in range(n):
         head = toks[h].text
-        if head not in heads or (d.claimed[h] is not None and d.claimed[h].kind == "government") \
+        if head not in heads or (d.claimed[h] is not None and d.claimed[h].kind in ("government", "country")) \
                 or not d.text[toks[h].start:toks[h].end].isascii():
             continue  # an English head carries no accents ("Mông Cổ" is no "Co")
         # extend left over capitalised words (and claimed places) on the same line
@@ -414,21 +414,52 @@ def _vi_org_pass(d: _Doc) -> None:
                 break
         for words, form in forms_by_first.get(first, ()):
             end = _span_of_words(d, i, words)
-            if not end or end >= n or not _cap_word(toks[end]):
+            if not end or end >= n or not (_cap_word(toks[end]) or (toks[end].text[:1].islower()
+                                                                      and _in_vi_compound(d, end))):
                 continue
+            if len(words) == 1 and d.text[toks[i].start:toks[i].end].isascii():
+                continue  # a one-syllable head has its accents ("Quỹ", "Viện"): "Quy Nhơn" is a city
             e = end
-            while e < n and (_cap_word(toks[e]) or (toks[e].text in ("tai", "va", "-") and e + 1 < n and _cap_word(toks[e + 1]))) \
-                    and d.adjacent(e - 1, e):
+            while e < n and d.adjacent(e - 1, e) and not _name_after_place(d, e) and (
+                    _cap_word(toks[e])
+                    or (toks[e].text in ("tai", "va", "-") and e + 1 < n and _cap_word(toks[e + 1])
+                        and (toks[e].text != "tai" or form["head"] in _MISSION_HEADS)
+                        and not (toks[e].text == "va" and _vi_org_head_at(d, e + 1, forms_by_first)))
+                    or (toks[e].text[:1].islower() and _in_vi_compound(d, e))):
                 e += 1
             name = d.span_text(i, e)
             country = _country_inside(d, end, e)
-            if form["head"] in ("Dai su quan", "Tong Lanh su quan", "Lanh su quan", "Phai doan"):
+            if form["head"] in _MISSION_HEADS:
                 country = _country_inside(d, end, min(e, end + 2)) or country
                 key = _embassy_key(d, end, e)
             else:
                 key = f"org:{slug(name)}"
             d.claim(i, e, key, form["kind"], country, None, override=True)
             break
+
+
+#: Diplomatic missions, named with where they sit ("Đại sứ quán X tại Y"); other bodies end before "tại".
+_MISSION_HEADS = ("Dai su quan", "Tong Lanh su quan", "Lanh su quan", "Phai doan")
+
+
+def _name_after_place(d: _Doc, i: int) -> bool:
+    """A Vietnamese full name right after a place ends the body before it ("Thương hội ... Trung Quốc
+    Trương Ngọc Tinh"); a name right after the head ("Đại học Tôn Đức Thắng") is the body's own."""
+    before = d.claimed[i - 1] if i > 0 else None
+    return before is not None and before.kind in ("country", "locality") and _vn_name_at(d, i)
+
+
+def _in_vi_compound(d: _Doc, i: int) -> bool:
+    """Token i is a syllable of a common two-syllable word with its neighbour ("Quốc tế", "liên ngành")."""
+    words = _vi_compound_words()
+    toks = d.toks
+    return (i > 0 and d.adjacent(i - 1, i) and fold_key(f"{toks[i - 1].text} {toks[i].text}") in words) or \
+        (i + 1 < len(toks) and d.adjacent(i, i + 1) and fold_key(f"{toks[i].text} {toks[i + 1].text}") in words)
+
+
+def _vi_org_head_at(d: _Doc, i: int, forms_by_first: dict) -> bool:
+    """Another organisation's head starts at token i ("... tại Đức và Hiệp hội ..." is two bodies)."""
+    return any(_span_of_words(d, i, words) for words, _ in forms_by_first.get(d.toks[i].text.lower(), ()))
 
 
 def _embassy_key(d: _Doc, s: int, e: int) -> str:
@@ -576,6 +607,8 @@ def _person_pass(d: _Doc) -> None:
                 k += 1
             if _title_ending_before(d, k + 1) is not None or _title_ending_before(d, k + 2) is not None:
                 context = True
+        if vn_shape and not context and len(words) == 2:
+            vn_shape = False  # "Kim Liên", "Chu Lai": officials are named in full; two syllables alone are places
         if vn_shape or context:
             name = d.span_text(i, e)
             d.claim(i, e, f"person:{fold_key(name)}", "person", "VN" if vn_shape else None, None)

@@ -526,6 +526,9 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
                 dates = find_dates(folded, m.end(), min(s_end, m.end() + 80), published)
                 if dates and dates[0].start and re.search(r"took effect|taken effect|hieu luc", window, re.IGNORECASE):
                     date_effective = (dates[0].start, dates[0].precision)
+                elif status == "in_force" and not date_signed and dates and dates[0].start \
+                        and re.search(r"establish|thiet lap|ket nghia|upgrad|nang cap|elevat", window, re.IGNORECASE):
+                    date_signed = (dates[0].start, dates[0].precision)  # "established friendship ties in 2015"
                 elif status == "signed" and not date_signed:
                     near = find_dates(folded, s_start, s_end, published)
                     if near and near[0].start:

@@ -17,6 +17,7 @@ from pipeline.text import fold
 
 _DATE_HEADER = re.compile(r"^\s*date\s+((?:19|20)\d\d-\d\d(?:-\d\d)?)\s*")
 _TIME = re.compile(r"\b\d{1,2}:\d\d\b")
+_MENU_SPLIT = re.compile(r"\s{2,}|\s*[|•·»]\s*")
 _TITLE_STAMP = re.compile(r"\((\d{1,2}:\d\d\s+\d{1,2}[/-]\d{1,2}[/-](?:19|20)\d\d)\)\s*$")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _SENTENCE_PUNCT = tuple('.!?:;"”)…')
@@ -82,6 +83,12 @@ def _is_meta_line(line: str) -> bool:
         and not s.endswith(".")
 
 
+def _is_menu_line(s: str) -> bool:
+    """A site menu: four or more short items split by double spaces, bars or bullets."""
+    items = [x for x in _MENU_SPLIT.split(s) if x]
+    return len(items) >= 4 and all(len(x.split()) <= 3 and not x.endswith(_SENTENCE_PUNCT) for x in items)
+
+
 def _is_headline(s: str, max_chars: int) -> bool:
     words = s.split()
     return 3 <= len(words) and len(s) <= max_chars and not s.endswith(_SENTENCE_PUNCT) and not s.isupper() \
@@ -135,7 +142,7 @@ def segment(text: str) -> Segmented:
                 seg.published, seg.published_precision = parse_published(body.strip())
             line.keep = False
     for line in content:
-        if line.stripped.lower().rstrip(":") in cfg["noise"]:
+        if line.stripped.lower().rstrip(":") in cfg["noise"] or _is_menu_line(line.stripped):
             line.keep = False
 
     # 3. title: the first headline-shaped line before any paragraph; what precedes it is page furniture

@@ -468,3 +468,43 @@ def test_a_twinning_needs_two_places_and_a_side_may_be_named_by_its_country():
     (agreement,) = _agreements("Gyeonggi province and many Vietnamese ministries have signed cooperation "
                                "agreements over the years.\n", dt.date(2023, 10, 5))
     assert set(agreement.parties) == {"loc:kr-gyeonggi", "country:VN"}
+
+
+def test_vietnamese_body_names_run_over_lower_case_syllables_and_stop_at_the_next_body_or_a_name():
+    page = ("Đoàn đã thăm Trung tâm Quốc tế Khoa học và Giáo dục liên ngành tại TP Quy Nhơn, làm việc với Đại sứ "
+            "quán Việt Nam tại Nhật Bản và Hiệp hội Doanh nghiệp Nhật Bản, gặp Chủ tịch Thương hội xuất nhập khẩu "
+            "Trung Quốc Lưu Văn Hải. Ông Lưu Văn Hải thăm Kim Liên và Chu Lai.\n")
+    found = find_actors(page, page)
+    texts = [m.text for m in found.mentions if found.actors[m.key].kind in ("organization", "government")]
+    assert texts == ["Trung tâm Quốc tế Khoa học và Giáo dục liên ngành", "Đại sứ quán Việt Nam tại Nhật Bản",
+                     "Hiệp hội Doanh nghiệp Nhật Bản", "Thương hội xuất nhập khẩu Trung Quốc"]
+    assert "vnloc:quy-nhon" in found.actors and "person:luu van hai" in found.actors
+    assert not {"person:kim lien", "person:chu lai"} & set(found.actors)
+
+
+def test_a_country_name_is_no_organisation_and_site_menus_are_noise():
+    page = ("Home  News  Politics  Economy  Society\n\nKhanh Hoa boosts ties with Russia\n\nThe delegation of "
+            "Khanh Hoa province held talks with officials of the Russian Federation in Vladivostok on May 3 to "
+            "promote tourism and trade between the two sides.\n")
+    seg = segment(page)
+    main = main_text(page, seg.kept)
+    assert "Politics" not in main and seg.title == "Khanh Hoa boosts ties with Russia"
+    found = find_actors(page, main)
+    assert found.actors["country:RU"].kind == "country" and all(a.kind != "organization" for a in found.actors.values())
+
+
+@pytest.mark.parametrize("page", [
+    "Chủ tịch UBND tỉnh Phú Yên Trần Hữu Thế đã tiếp Đại sứ Ba Lan tại Việt Nam, nhân chuyến thăm và làm việc tại "
+    "tỉnh của Đại sứ ngày 5/6.\n",
+    "Chairman of the Phu Yen People's Committee Tran Huu The received the Ambassador of Poland, who is on a working "
+    "visit to the province, on June 5.\n",
+])
+def test_a_visit_named_as_the_occasion_of_a_reception_is_an_event(page):
+    _, events = _extract(page, dt.date(2024, 6, 6))
+    assert sorted(e.event_type for e in events) == ["meeting", "visit"]
+
+
+def test_provinces_establishing_friendship_relations_is_a_twinning():
+    (agreement,) = _agreements("Phu Yen province and Poland's Opole province established friendship relations "
+                               "in 2015.\n", dt.date(2024, 6, 6))
+    assert (agreement.agreement_type, agreement.date_signed) == ("sister_city", (dt.date(2015, 1, 1), "year"))
