@@ -313,7 +313,8 @@ def _org_pass(d: _Doc) -> None:
         # extend left over capitalised words (and claimed places) on the same line
         s = h
         while s > 0 and d.adjacent(s - 1, s) and (_cap_word(toks[s - 1]) or toks[s - 1].text in ("-", "&")) \
-                and toks[s - 1].text.lower() not in title_words and toks[s - 1].text not in not_org:
+                and toks[s - 1].text.lower() not in title_words and toks[s - 1].text not in not_org \
+                and toks[s - 1].text != "The":
             s -= 1
         if s < h and toks[s].text == "-":
             s += 1
@@ -325,6 +326,8 @@ def _org_pass(d: _Doc) -> None:
             j = e + 1
             if toks[j].text == "the" and j + 1 < n:
                 j += 1
+            if toks[e].text == "and" and _another_org_head(toks, j, heads):
+                break  # "Samsung Electronics and Hyundai Motors": two bodies
             if _cap_word(toks[j]) and toks[j].text.lower() not in title_words and toks[j].text not in not_org \
                     and not _looks_like_person_start(d, j):
                 e = j + 1
@@ -353,6 +356,16 @@ def _org_pass(d: _Doc) -> None:
             country = "VN"
         key = _foreign_government_key(d, s, e, head) or _party_of_place(d, s, h, e) or f"org:{slug(name)}"
         d.claim(s, e, key, kind, country, name, override=True)
+
+
+def _another_org_head(toks: list[Token], j: int, heads: dict) -> bool:
+    """A run of capitalised words from token j ends in an organisation head of its own."""
+    k = j
+    while k < len(toks) and k < j + 4 and _cap_word(toks[k]):
+        if toks[k].text in heads:
+            return True
+        k += 1
+    return False
 
 
 def _party_of_place(d: _Doc, s: int, h: int, e: int) -> str | None:

@@ -90,6 +90,8 @@ _PAIRED_REACH = 90
 #: A clause about "the delegation" the clause before sent.
 _DELEGATION_SUBJECT = re.compile(r"\W*(?:the|this|that)\s+delegations?\b|\W*doan\s+(?:da|cung|tiep tuc)\b",
                                  re.IGNORECASE)
+#: A Vietnamese verb of another happening after a named actor ("thăm Trường X, làm việc với Y", "... và gặp Z").
+_VI_NEXT_VERB = re.compile(r"(?:,|\s+va)\s+(?=(?:tham du|lam viec voi|tham|gap|hoi dam voi)\b)")
 #: A sentence opening with its occasion ("Nhan dip doan X tham ..., ", "On the occasion of ..., "): the
 #: occasion up to its comma is a clause of its own.
 _OCCASION = re.compile(r"\W*(?:nhan dip|on the occasion of|nhan chuyen)\b[^,]{10,}?,\s", re.IGNORECASE)
@@ -103,14 +105,21 @@ _VI_NAMED = re.compile(r"(?:Hoi nghi|Dien dan|Le hoi|Festival|Hoi cho|Trien lam|
 _BODY_WORDS = re.compile(r"\b(?:Committee|Consultative|Council|Ministry|Party|Uy ban|Ủy ban)\b")
 
 
-def _clauses(folded: str, s: int, e: int) -> list[tuple[int, int, bool]]:
-    """The clauses of a sentence, each with whether it shares the previous clause's subject."""
+def _is_headline(folded: str, kept: list[tuple[int, int]], s_start: int, s_end: int) -> bool:
+    """The headline restates the lead: it is read for actors, not for events and agreements."""
+    return s_start == kept[0][0] and not folded[s_start:s_end].rstrip().endswith((".", "!", "?", "\"", "”"))
+
+
+def _clauses(folded: str, s: int, e: int, actor_ends: frozenset[int] = frozenset()) -> list[tuple[int, int, bool]]:
+    """The clauses of a sentence, each with whether it shares the previous clause's subject; `actor_ends` are
+    the offsets where actor names end."""
     cuts: list[tuple[int, int, bool]] = []  # (cut start, next clause start, next shares the subject)
     occasion = _OCCASION.match(folded, s, e)
     if occasion:
         cuts.append((occasion.end() - 2, occasion.end(), False))
     cuts += [(m.start(), m.end(), False) for m in _CLAUSE_SPLIT.finditer(folded, s, e)]
     cuts += [(m.start(), m.end(), True) for m in _AND_VERB.finditer(folded, s, e)]
+    cuts += [(m.start(), m.end(), True) for m in _VI_NEXT_VERB.finditer(folded, s, e) if m.start() in actor_ends]
     out, pos, shared = [], s, False
     for cut_start, next_start, next_shared in sorted(cuts):
         if cut_start >= pos:
@@ -265,13 +274,14 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
     folded = fold(main)
     unnamed = _without_names(folded, doc_actors)
     events: list[LocalEvent] = []
+    actor_ends = frozenset(m.end for m in doc_actors.mentions)
     for s_start, s_end in sentences(main, kept):
         sentence_dates = find_dates(folded, s_start, s_end, published)
         sentence_people = [k for k in _mentions_in(doc_actors, s_start, s_end) if _kind(doc_actors, k) == "person"]
-        if s_start == kept[0][0] and not folded[s_start:s_end].rstrip().endswith((".", "!", "?", "\"", "”")):
-            continue  # the headline restates the lead
+        if _is_headline(folded, kept, s_start, s_end):
+            continue
         subject: list[str] = []
-        for c_start, c_end, shares_subject in _clauses(folded, s_start, s_end):
+        for c_start, c_end, shares_subject in _clauses(folded, s_start, s_end, actor_ends):
             keys = _mentions_in(doc_actors, c_start, c_end)
             if shares_subject:
                 keys += [k for k in subject if k not in keys]
@@ -497,6 +507,8 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
     out: list[LocalAgreement] = []
     earlier_keys: list[str] = []
     for s_start, s_end in sentences(main, kept):
+        if _is_headline(folded, kept, s_start, s_end):
+            continue
         sentence = folded[s_start:s_end]
         keys = _mentions_in(doc_actors, s_start, s_end)
         if any(p.search(sentence) for p in cues["both_sides"]):

@@ -508,3 +508,36 @@ def test_provinces_establishing_friendship_relations_is_a_twinning():
     (agreement,) = _agreements("Phu Yen province and Poland's Opole province established friendship relations "
                                "in 2015.\n", dt.date(2024, 6, 6))
     assert (agreement.agreement_type, agreement.date_signed) == ("sister_city", (dt.date(2015, 1, 1), "year"))
+
+
+def test_vietnamese_verbs_after_a_named_place_are_happenings_of_their_own():
+    page = ("Ngày 12/6, đoàn đại biểu tỉnh Savannakhet (Lào) đã thăm Trường Đại học Huế, làm việc với Hiệp hội "
+            "Doanh nghiệp tỉnh Thừa Thiên Huế.\n")
+    _, events = _extract(page, dt.date(2024, 6, 13))
+    assert sorted(e.event_type for e in events) == ["meeting", "visit"]
+
+
+@pytest.mark.parametrize("page", [
+    "Hai bên thống nhất phấn đấu ký kết Biên bản ghi nhớ về hợp tác nông nghiệp giữa tỉnh Hà Giang và Vân Nam.\n",
+    "Ha Giang and Yunnan agreed to study signing a memorandum of understanding on agriculture cooperation.\n",
+])
+def test_striving_or_agreeing_to_sign_is_no_signing(page):
+    _, events = _extract(page, dt.date(2024, 6, 13))
+    assert events == []
+
+
+def test_memoranda_with_companies_and_festival_days():
+    page = ("The Hai Duong Industrial Zones Management Board signed memoranda of understanding with Samsung "
+            "Electronics and Hyundai Motors on June 3.\nNgày hội Văn hóa Hàn Quốc sẽ diễn ra tại tỉnh Hải Dương "
+            "từ ngày 20 đến 22/9.\n")
+    found, events = _extract(page, dt.date(2024, 6, 4))
+    assert {"org:samsung-electronics", "org:hyundai-motors"} <= set(found.actors)
+    assert sorted(e.event_type for e in events) == ["cultural_exchange", "signing"]
+    (mou,) = _agreements(page, dt.date(2024, 6, 4))
+    assert {"org:samsung-electronics", "org:hyundai-motors"} <= set(mou.parties)
+
+
+def test_a_headline_names_actors_but_no_agreement():
+    page = ("Tay Ninh, Cambodia's Svay Rieng mark 10 years of twinning with trade MoU\n\nTay Ninh province and "
+            "Svay Rieng province of Cambodia on May 6 signed a memorandum of understanding on trade.\n")
+    assert [a.agreement_type for a in _agreements(page, dt.date(2024, 5, 7))] == ["mou"]
