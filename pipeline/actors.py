@@ -156,6 +156,36 @@ def _gazetteer_pass(d: _Doc) -> None:
         i += length
 
 
+def _unlisted_place_pass(d: _Doc) -> None:
+    """`Cienfuegos province`, `Trat Province`: a capitalised name before a level noun is a foreign place even
+    when the reference data lacks it; its country is the one named right before or after it, if any."""
+    not_names = set(rules("actors")["not_place_names"])
+    toks, n = d.toks, len(d.toks)
+    for k in range(1, n):
+        if toks[k].text.lower() not in _LEVEL_WORDS or d.claimed[k] is not None or not d.adjacent(k - 1, k):
+            continue
+        if k + 1 < n and toks[k + 1].text in ("of", "cua"):
+            continue  # "the Central Highlands province of Lam Dong": the name comes after
+        i = k
+        while i > 0 and k - i < 3 and _cap_word(toks[i - 1]) and d.claimed[i - 1] is None \
+                and d.adjacent(i - 1, i) and toks[i - 1].text not in not_names:
+            i -= 1
+        if i == k or (i > 0 and toks[i - 1].text in ("the", "The") and k - i == 1 and toks[k].text[:1].isupper()):
+            continue
+        country = _country_beside(d, i, k + 1)
+        name = d.span_text(i, k)
+        d.claim(i, k + 1, f"loc:{slug(name)}", "locality", country, name)
+
+
+def _country_beside(d: _Doc, i: int, e: int) -> str | None:
+    """The country of a place named as "Japan's X", "X of Japan", "X, Japan" or "X (Japan)"."""
+    for k in (i - 2, i - 1, e, e + 1):
+        c = d.claimed[k] if 0 <= k < len(d.toks) else None
+        if c is not None and c.kind == "country":
+            return c.country
+    return None
+
+
 def _locality_at(d: _Doc, i: int) -> tuple[int, _Claim] | None:
     """The locality claim starting at token i, if any: (end token, claim)."""
     if i < len(d.toks) and d.claimed[i] is not None and d.claimed[i].kind == "locality" and d.claimed[i].start == i:
@@ -815,6 +845,7 @@ def find_actors(text: str, main: str) -> DocActors:
     """Actors, mentions and roles of one document; `main` is `text` with non-main parts blanked."""
     d = _Doc(text, main)
     _gazetteer_pass(d)
+    _unlisted_place_pass(d)
     home = _home_locality(d)
     _body_pass(d, home)
     _vi_org_pass(d)

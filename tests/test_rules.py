@@ -541,3 +541,12 @@ def test_a_headline_names_actors_but_no_agreement():
     page = ("Tay Ninh, Cambodia's Svay Rieng mark 10 years of twinning with trade MoU\n\nTay Ninh province and "
             "Svay Rieng province of Cambodia on May 6 signed a memorandum of understanding on trade.\n")
     assert [a.agreement_type for a in _agreements(page, dt.date(2024, 5, 7))] == ["mou"]
+
+
+def test_a_name_before_a_level_noun_is_a_place_missing_from_the_reference_data():
+    page = ("Governor Juan Perez held talks with leaders of Mayabeque province, Cuba, and of the Central Highlands "
+            "province of Gia Lai. The city organized 4 delegations.\n")
+    found = find_actors(page, page)
+    place = found.actors["loc:mayabeque"]
+    assert (place.kind, place.country) == ("locality", "CU")
+    assert [a.key for a in found.actors.values() if a.kind == "locality"] == ["loc:mayabeque", "vnloc:gia-lai"]
