@@ -137,8 +137,9 @@ def _gazetteer_pass(d: _Doc) -> None:
                 and d.adjacent(i + length - 1, i + length):
             i += length  # "US$1.4 billion" is a currency, not the country
             continue
-        if words in name_tails:
-            i += length
+        if words in name_tails or (i + length < n and toks[i + length].text[:1].islower()
+                                   and fold_key(f"{words} {toks[i + length].text}") in _vi_compound_words()):
+            i += length  # "Lao động" is labour, not Laos
             continue
         if words in ambiguous:
             prev = toks[i - 1] if i else None
@@ -153,6 +154,36 @@ def _gazetteer_pass(d: _Doc) -> None:
             start = i - 2  # "Cộng hòa Azerbaijan", "Vương quốc Thái Lan": the state's formal name
         d.claim(start, i + length, entry.key, entry.kind, entry.country, entry.name)
         i += length
+
+
+def _unlisted_place_pass(d: _Doc) -> None:
+    """`Cienfuegos province`, `Trat Province`: a capitalised name before a level noun is a foreign place even
+    when the reference data lacks it; its country is the one named right before or after it, if any."""
+    not_names = set(rules("actors")["not_place_names"])
+    toks, n = d.toks, len(d.toks)
+    for k in range(1, n):
+        if toks[k].text.lower() not in _LEVEL_WORDS or d.claimed[k] is not None or not d.adjacent(k - 1, k):
+            continue
+        if k + 1 < n and toks[k + 1].text in ("of", "cua"):
+            continue  # "the Central Highlands province of Lam Dong": the name comes after
+        i = k
+        while i > 0 and k - i < 3 and _cap_word(toks[i - 1]) and d.claimed[i - 1] is None \
+                and d.adjacent(i - 1, i) and toks[i - 1].text not in not_names:
+            i -= 1
+        if i == k or (i > 0 and toks[i - 1].text in ("the", "The") and k - i == 1 and toks[k].text[:1].isupper()):
+            continue
+        country = _country_beside(d, i, k + 1)
+        name = d.span_text(i, k)
+        d.claim(i, k + 1, f"loc:{slug(name)}", "locality", country, name)
+
+
+def _country_beside(d: _Doc, i: int, e: int) -> str | None:
+    """The country of a place named as "Japan's X", "X of Japan", "X, Japan" or "X (Japan)"."""
+    for k in (i - 2, i - 1, e, e + 1):
+        c = d.claimed[k] if 0 <= k < len(d.toks) else None
+        if c is not None and c.kind == "country":
+            return c.country
+    return None
 
 
 def _locality_at(d: _Doc, i: int) -> tuple[int, _Claim] | None:
@@ -224,7 +255,10 @@ def _body_pass(d: _Doc, home_key: str | None) -> None:
         if lang == "en":
             # "[the] Hanoi [municipal] People's Committee" | "People's Committee of [the] Hanoi [city]"
             k = start
-            if k > 0 and toks[k - 1].text.lower() in en_levels:
+            inside = d.claimed[start]
+            if inside is not None and inside.kind == "locality" and inside.start < start:
+                k = inside.end  # the form's first word ends the place's name ("Can Tho City| People's ...")
+            elif k > 0 and toks[k - 1].text.lower() in en_levels:
                 k -= 1
             before = _locality_ending_at(d, k)
             if before:
@@ -303,12 +337,14 @@ def _org_pass(d: _Doc) -> None:
     toks, n = d.toks, len(d.toks)
     for h in range(n):
         head = toks[h].text
-        if head not in heads or (d.claimed[h] is not None and d.claimed[h].kind == "government"):
-            continue
+        if head not in heads or (d.claimed[h] is not None and d.claimed[h].kind in ("government", "country")) \
+                or not d.text[toks[h].start:toks[h].end].isascii():
+            continue  # an English head carries no accents ("Mông Cổ" is no "Co")
         # extend left over capitalised words (and claimed places) on the same line
         s = h
         while s > 0 and d.adjacent(s - 1, s) and (_cap_word(toks[s - 1]) or toks[s - 1].text in ("-", "&")) \
-                and toks[s - 1].text.lower() not in title_words and toks[s - 1].text not in not_org:
+                and toks[s - 1].text.lower() not in title_words and toks[s - 1].text not in not_org \
+                and toks[s - 1].text != "The":
             s -= 1
         if s < h and toks[s].text == "-":
             s += 1
@@ -320,6 +356,8 @@ def _org_pass(d: _Doc) -> None:
             j = e + 1
             if toks[j].text == "the" and j + 1 < n:
                 j += 1
+            if toks[e].text == "and" and _another_org_head(toks, j, heads):
+                break  # "Samsung Electronics and Hyundai Motors": two bodies
             if _cap_word(toks[j]) and toks[j].text.lower() not in title_words and toks[j].text not in not_org \
                     and not _looks_like_person_start(d, j):
                 e = j + 1
@@ -346,8 +384,28 @@ def _org_pass(d: _Doc) -> None:
         kind = heads[head]
         if head in ("Embassy", "Consulate", "Delegation", "Mission") and re.search(r"\b(Vietnamese|Viet Nam|Vietnam)\b", name):
             country = "VN"
-        key = _foreign_government_key(d, s, e, head) or f"org:{slug(name)}"
+        key = _foreign_government_key(d, s, e, head) or _party_of_place(d, s, h, e) or f"org:{slug(name)}"
         d.claim(s, e, key, kind, country, name, override=True)
+
+
+def _another_org_head(toks: list[Token], j: int, heads: dict) -> bool:
+    """A run of capitalised words from token j ends in an organisation head of its own."""
+    k = j
+    while k < len(toks) and k < j + 4 and _cap_word(toks[k]):
+        if toks[k].text in heads:
+            return True
+        k += 1
+    return False
+
+
+def _party_of_place(d: _Doc, s: int, h: int, e: int) -> str | None:
+    """`Hanoi Party` in "Hanoi Party Secretary" is the Hanoi Party Committee, named by its leader's title."""
+    place = d.claimed[s]
+    if d.toks[h].text != "Party" or e != h + 1 or place is None or place.kind != "locality" \
+            or place.country != "VN" or place.end != h or e >= len(d.toks) \
+            or (d.toks[e].text.lower(),) not in titles():
+        return None
+    return f"gov:party-committee:{place.key}"
 
 
 def _foreign_government_key(d: _Doc, s: int, e: int, head: str) -> str | None:
@@ -399,21 +457,52 @@ def _vi_org_pass(d: _Doc) -> None:
                 break
         for words, form in forms_by_first.get(first, ()):
             end = _span_of_words(d, i, words)
-            if not end or end >= n or not _cap_word(toks[end]):
+            if not end or end >= n or not (_cap_word(toks[end]) or (toks[end].text[:1].islower()
+                                                                      and _in_vi_compound(d, end))):
                 continue
+            if len(words) == 1 and d.text[toks[i].start:toks[i].end].isascii():
+                continue  # a one-syllable head has its accents ("Quỹ", "Viện"): "Quy Nhơn" is a city
             e = end
-            while e < n and (_cap_word(toks[e]) or (toks[e].text in ("tai", "va", "-") and e + 1 < n and _cap_word(toks[e + 1]))) \
-                    and d.adjacent(e - 1, e):
+            while e < n and d.adjacent(e - 1, e) and not _name_after_place(d, e) and (
+                    _cap_word(toks[e])
+                    or (toks[e].text in ("tai", "va", "-") and e + 1 < n and _cap_word(toks[e + 1])
+                        and (toks[e].text != "tai" or form["head"] in _MISSION_HEADS)
+                        and not (toks[e].text == "va" and _vi_org_head_at(d, e + 1, forms_by_first)))
+                    or (toks[e].text[:1].islower() and _in_vi_compound(d, e))):
                 e += 1
             name = d.span_text(i, e)
             country = _country_inside(d, end, e)
-            if form["head"] in ("Dai su quan", "Tong Lanh su quan", "Lanh su quan", "Phai doan"):
+            if form["head"] in _MISSION_HEADS:
                 country = _country_inside(d, end, min(e, end + 2)) or country
                 key = _embassy_key(d, end, e)
             else:
                 key = f"org:{slug(name)}"
             d.claim(i, e, key, form["kind"], country, None, override=True)
             break
+
+
+#: Diplomatic missions, named with where they sit ("Đại sứ quán X tại Y"); other bodies end before "tại".
+_MISSION_HEADS = ("Dai su quan", "Tong Lanh su quan", "Lanh su quan", "Phai doan")
+
+
+def _name_after_place(d: _Doc, i: int) -> bool:
+    """A Vietnamese full name right after a place ends the body before it ("Thương hội ... Trung Quốc
+    Trương Ngọc Tinh"); a name right after the head ("Đại học Tôn Đức Thắng") is the body's own."""
+    before = d.claimed[i - 1] if i > 0 else None
+    return before is not None and before.kind in ("country", "locality") and _vn_name_at(d, i)
+
+
+def _in_vi_compound(d: _Doc, i: int) -> bool:
+    """Token i is a syllable of a common two-syllable word with its neighbour ("Quốc tế", "liên ngành")."""
+    words = _vi_compound_words()
+    toks = d.toks
+    return (i > 0 and d.adjacent(i - 1, i) and fold_key(f"{toks[i - 1].text} {toks[i].text}") in words) or \
+        (i + 1 < len(toks) and d.adjacent(i, i + 1) and fold_key(f"{toks[i].text} {toks[i + 1].text}") in words)
+
+
+def _vi_org_head_at(d: _Doc, i: int, forms_by_first: dict) -> bool:
+    """Another organisation's head starts at token i ("... tại Đức và Hiệp hội ..." is two bodies)."""
+    return any(_span_of_words(d, i, words) for words, _ in forms_by_first.get(d.toks[i].text.lower(), ()))
 
 
 def _embassy_key(d: _Doc, s: int, e: int) -> str:
@@ -481,7 +570,8 @@ def _name_run(d: _Doc, i: int, max_len: int = 4) -> int:
         t = toks[e]
         if e > i and not d.adjacent(e - 1, e) and t.text != "-":
             break
-        if t.text == "-" and e + 1 < n and toks[e + 1].is_word and e > i:
+        if t.text == "-" and e + 1 < n and toks[e + 1].is_word and e > i \
+                and toks[e - 1].end == t.start and t.end == toks[e + 1].start:  # "Jin-ho", not "Whanau - Thị"
             e += 2
             continue
         if not _cap_word(t) or t.text in stop or d.claimed[e] is not None:
@@ -491,8 +581,14 @@ def _name_run(d: _Doc, i: int, max_len: int = 4) -> int:
 
 
 def _title_starting_at(d: _Doc, i: int) -> bool:
+    return _title_length_at(d, i) > 0
+
+
+def _title_length_at(d: _Doc, i: int) -> int:
+    """Tokens of the longest title phrase of two words or more starting at token i (0 if none)."""
     table = titles()
-    return any(tuple(t.text.lower() for t in d.toks[i:i + length]) in table for length in range(2, 6))
+    return next((length for length in range(5, 1, -1)
+                 if tuple(t.text.lower() for t in d.toks[i:i + length]) in table), 0)
 
 
 def _title_ending_before(d: _Doc, i: int) -> int | None:
@@ -515,8 +611,9 @@ def _person_pass(d: _Doc) -> None:
     i = 0
     while i < n:
         t = toks[i]
-        if not _cap_word(t) or d.claimed[i] is not None or (t.text in honorifics and _vn_name_at(d, i + 1)):
-            i += 1  # a sentence-initial "Ông Nguyễn Văn A" is the person without the honorific
+        if not _cap_word(t) or d.claimed[i] is not None or (t.text in honorifics and _vn_name_at(d, i + 1)) \
+                or _accented_honorific(d, i):
+            i += 1  # a sentence-initial "Ông Nguyễn Văn A" or "Ông Cao" is the person without the honorific
             continue
         e = _name_run(d, i)
         surname_at = next((k for k in ([] if _vn_name_at(d, i) else range(i + 1, e)) if _vn_name_at(d, k)), None)
@@ -525,7 +622,11 @@ def _person_pass(d: _Doc) -> None:
             continue
         e = _cut_vi_compound(d, i, e)
         words = [x.text for x in toks[i:e] if x.text != "-"]
-        if len(words) < 2 or _title_starting_at(d, i):
+        title_length = 1 if (t.text.lower(),) in titles() else _title_length_at(d, i)
+        if title_length and len(words) >= title_length + 2:
+            i += title_length  # "Mayor Tom Tate", "Vice Governor Sato Kenji": the title, then the name
+            continue
+        if len(words) < 2 or title_length:
             i = max(e, i + 1)
             continue
         vn_shape = _vn_name_at(d, i) and all(w in syllables or w in surnames for w in words[1:]) \
@@ -538,8 +639,7 @@ def _person_pass(d: _Doc) -> None:
             p = toks[prev]
             if p.text.rstrip(".") in honorifics or p.text.lower() in ("counterpart", "ngai"):
                 context = True
-            elif d.claimed[prev] is not None and d.claimed[prev].kind in ("government", "organization", "locality", "country") \
-                    and _title_before_claim(d, d.claimed[prev].start):
+            elif (qualifier := _qualifier_ending_at(d, prev)) is not None and _title_before_claim(d, qualifier.start):
                 context = True
             elif _title_ending_before(d, prev + 1) is not None:
                 context = True
@@ -550,10 +650,34 @@ def _person_pass(d: _Doc) -> None:
                 k += 1
             if _title_ending_before(d, k + 1) is not None or _title_ending_before(d, k + 2) is not None:
                 context = True
+        if vn_shape and not context and len(words) == 2:
+            vn_shape = False  # "Kim Liên", "Chu Lai": officials are named in full; two syllables alone are places
         if vn_shape or context:
             name = d.span_text(i, e)
             d.claim(i, e, f"person:{fold_key(name)}", "person", "VN" if vn_shape else None, None)
         i = e
+
+
+_LEVEL_WORDS = frozenset(rules("actors")["place_level_nouns"])
+
+
+def _qualifier_ending_at(d: _Doc, k: int) -> _Claim | None:
+    """The body or place a title's qualifier ends with at token k ("... of Japan's Hokkaido prefecture")."""
+    if d.claimed[k] is None and d.toks[k].text.lower() in _LEVEL_WORDS and k > 0:
+        k -= 1
+    claim = d.claimed[k]
+    return claim if claim is not None and claim.kind in ("government", "organization", "locality", "country") \
+        else None
+
+
+def _accented_honorific(d: _Doc, i: int) -> bool:
+    """A Vietnamese honorific with its accents ("Ông", "Bà"; an unaccented "Ong" may be a surname)."""
+    t = d.toks[i]
+    original = d.text[t.start:t.end]
+    return not original.isascii() and original.lower() in _VI_HONORIFICS
+
+
+_VI_HONORIFICS = frozenset(rules("actors")["vi_honorifics"])
 
 
 def _cut_vi_compound(d: _Doc, i: int, e: int) -> int:
@@ -597,7 +721,7 @@ def _title_before_claim(d: _Doc, s: int) -> bool:
         claim = d.claimed[k]
         if claim is not None and claim.kind != "person":
             k = claim.start - 1
-        elif t.text in ("of", "the", "to", "in", "cua", "tai", "(", ")") or (t.text.isupper() and k > 0
+        elif t.text in ("of", "the", "to", "in", "cua", "tai", "(", ")", "’s", "'s") or (t.text.isupper() and k > 0
                                                                                 and d.toks[k - 1].text == "("):
             k -= 1
         else:
@@ -609,6 +733,15 @@ def _title_before_claim(d: _Doc, s: int) -> bool:
 def _short_form_pass(d: _Doc) -> None:
     """`Quyen`, `Mr. Quyen`, `ong Tuan` -> the one person of the document with that name part."""
     surnames, _ = vn_name_parts()
+    full_names: dict[str, dict[tuple[str, ...], str]] = {}
+    for c in d.claims:
+        if c.kind == "person":
+            name = tuple(t.text for t in d.toks[c.start:c.end])
+            full_names.setdefault(name[0], {})[name] = c.key
+    for i, t in enumerate(d.toks):
+        for name, key in full_names.get(t.text, {}).items():
+            if d.claimed[i] is None and tuple(x.text for x in d.toks[i:i + len(name)]) == name:
+                d.claim(i, i + len(name), key, "person", None, None)  # the full name again, without its title
     by_part: dict[str, set[str]] = {}
     for c in d.claims:
         if c.kind != "person":
@@ -624,6 +757,27 @@ def _short_form_pass(d: _Doc) -> None:
             continue
         (key,) = by_part[t.text]
         d.claim(i, i + 1, key, "person", None, None)
+
+
+def _definite_reference_pass(d: _Doc) -> set[int]:
+    """`the Department` -> the body with that head named last before it; the token indexes claimed."""
+    heads = set(rules("actors")["definite_heads"])
+    claimed: set[int] = set()
+    last_body: dict[str, _Claim] = {}
+    for i, t in enumerate(d.toks):
+        c = d.claimed[i]
+        if c is not None and c.start == i and c.kind in ("government", "organization"):
+            for word in {w.text for w in d.toks[c.start:c.end]} & heads:
+                last_body[word] = c
+        if c is not None or t.text not in last_body or i == 0 or d.toks[i - 1].text.lower() != "the":
+            continue
+        nxt = d.toks[i + 1] if i + 1 < len(d.toks) else None
+        if nxt is not None and d.adjacent(i, i + 1) and (_cap_word(nxt) or nxt.text in ("of", "for", "-")):
+            continue  # "the Department of ...": a name, not a reference
+        body = last_body[t.text]
+        if d.claim(i, i + 1, body.key, body.kind, body.country, body.canonical):
+            claimed.add(i)
+    return claimed
 
 
 # --------------------------------------------------------------- roles
@@ -691,6 +845,7 @@ def find_actors(text: str, main: str) -> DocActors:
     """Actors, mentions and roles of one document; `main` is `text` with non-main parts blanked."""
     d = _Doc(text, main)
     _gazetteer_pass(d)
+    _unlisted_place_pass(d)
     home = _home_locality(d)
     _body_pass(d, home)
     _vi_org_pass(d)
@@ -699,19 +854,23 @@ def find_actors(text: str, main: str) -> DocActors:
     _vn_names_over_places(d)
     _person_pass(d)
     _short_form_pass(d)
+    references = _definite_reference_pass(d)
+    title_only = {fold_key(x) for x in rules("actors")["title_only_bodies"]}
     actors: dict[str, LocalActor] = {}
     mentions: list[MentionSpan] = []
     for c in sorted(d.claims, key=lambda c: c.start):
-        if c.kind == "outlet":
-            continue
+        if c.kind == "outlet" or fold_key(d.span_text(c.start, c.end)) in title_only:
+            continue  # "Politburo member": a part of a title, not an actor
         surface = d.span_text(c.start, c.end)
         actor = actors.setdefault(c.key, LocalActor(c.key, c.kind, c.country, c.canonical))
-        if surface not in actor.surfaces:
+        if surface not in actor.surfaces and c.start not in references:
             actor.surfaces.append(surface)
         if actor.country is None and c.country:
             actor.country = c.country
         mentions.append(MentionSpan(c.key, d.toks[c.start].start, d.toks[c.end - 1].end, surface))
-    return DocActors(actors, mentions, _roles(d), home)
+    roles = [r if r.organization_key is None or r.organization_key in actors else
+             RoleSpan(r.person_key, r.title, None) for r in _roles(d)]  # a title-only body is no organisation
+    return DocActors(actors, mentions, roles, home)
 
 
 __all__ = ["find_actors", "DocActors", "LocalActor", "MentionSpan", "RoleSpan", "Entry"]

@@ -25,6 +25,12 @@ _YEAR = r"(?P<y>(?:19|20)\d\d)"
 
 # Ordered: the first pattern that matches at a position wins (longest forms first).
 _PATTERNS: list[tuple[str, re.Pattern]] = [
+    # the first 8 months of 2023 / the first half of the year / 6 thang dau nam 2024 (January to month n)
+    ("part_year", re.compile(r"\b(?:the\s+)?first\s+(?:(?P<n>\d{1,2})\s+months|(?P<half>half))\s+of\s+"
+                             r"(?:(?P<y>(?:19|20)\d\d)|the\s+year|this\s+year)"
+                             r"|\b(?P<n2>\d{1,2})\s+thang\s+dau\s+nam(?:\s+(?P<y2>(?:19|20)\d\d))?", re.IGNORECASE)),
+    # ISO 2025-03-26 / 2025-03 (before the day-month forms, which would read its "06-11")
+    ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<mo1>\d\d)(?:-(?P<d1>\d\d))?\b")),
     # April 13 to 16, 2023 / from October 6 to 15 / Oct.9-15 / September 28-October 2, 2023
     ("en_range", re.compile(rf"\b{_M1}\s*(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:-|–|to|and|through|until)\s*(?:{_M2}\s*)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s*{_YEAR})?")),
     # 13-16 April 2023
@@ -43,8 +49,6 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("vi_dmy", re.compile(r"(?<![\d/.])(?P<d1>\d{1,2})[/-](?P<mo1>\d{1,2})(?:[/-](?P<y>(?:19|20)\d\d))?(?![\d/])")),
     # thang 2/2025, thang 11 nam 2023
     ("vi_my", re.compile(r"\b[Tt]hang\s+(?P<mo1>\d{1,2})(?:\s*[/-]\s*|\s+nam\s+)(?P<y>(?:19|20)\d\d)\b")),
-    # ISO 2025-03-26 / 2025-03
-    ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<mo1>\d\d)(?:-(?P<d1>\d\d))?\b")),
     # in 2023 / nam 2025
     ("year", re.compile(r"\b(?:in|nam|since|by)\s+(?P<y>(?:19|20)\d\d)\b")),
 ]
@@ -92,6 +96,16 @@ def _interpret(kind: str, g: dict, reference: dt.date | None) -> tuple[dt.date |
     explicit = year is not None
     if kind == "year":
         return dt.date(year, 1, 1), None, "year", True
+    if kind == "part_year":
+        months = 6 if g.get("half") else int(g.get("n") or g.get("n2"))
+        year = year or (int(g["y2"]) if g.get("y2") else None)
+        explicit = year is not None
+        year = year or (reference.year if reference else None)
+        if year is None:
+            return None, None, None, False
+        if not 1 <= months <= 12:
+            return None
+        return dt.date(year, 1, 1), dt.date(year, months, 1), "month", explicit
     m1 = _month(g, "m1")
     if kind in ("en_my", "vi_my") or (kind == "iso" and not g.get("d1")):
         if not m1 or not 1 <= m1 <= 12:

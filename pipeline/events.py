@@ -35,6 +35,7 @@ class LocalEvent:
     sectors: list[str] = field(default_factory=list)
     cameo_code: str = ""
     extra_spans: list[tuple[int, int, tuple[int, int]]] = field(default_factory=list)
+    clause_start: int = -1  # happenings of one type told apart inside one clause never merge
 
 
 @dataclass
@@ -72,12 +73,28 @@ def _cues() -> dict:
         "anaphora": comp(r["anaphora"]),
         "signing_object": comp(r["signing_object"]),
         "both_sides": comp(r["both_sides"]),
+        "enumerations": comp(r["enumerations"]),
+        "both_sides_or_places": comp(r["both_sides"] + r["both_places"]),
         "accented": {k: set(v) for k, v in r["accented_triggers"].items()},
         "paired": [(re.compile(p["pattern"], re.IGNORECASE), p["types"]) for p in r["paired_triggers"]],
     }
 
 
 _CLAUSE_SPLIT = re.compile(r";|\n|,\s+(?=(?:during|while|trong|nhan dip|then|and then)\b)", re.IGNORECASE)
+#: A second happening joined by "and" ("visited the museum and met with ..."): a clause sharing the subject.
+_AND_VERB = re.compile(
+    r",?\s+and\s+(?=(?:met|meets|visited|visits|toured|tours|signed|signs|attended|attends|received|receives)\b)"
+    r"|\s+va\s+(?=tham du\b)", re.IGNORECASE)
+#: Characters around a second trip of a clause whose names are its participants.
+_PAIRED_REACH = 90
+#: A clause about "the delegation" the clause before sent.
+_DELEGATION_SUBJECT = re.compile(r"\W*(?:the|this|that)\s+delegations?\b|\W*doan\s+(?:da|cung|tiep tuc)\b",
+                                 re.IGNORECASE)
+#: A Vietnamese verb of another happening after a named actor ("thăm Trường X, làm việc với Y", "... và gặp Z").
+_VI_NEXT_VERB = re.compile(r"(?:,|\s+va)\s+(?=(?:tham du|lam viec voi|tham|gap|hoi dam voi)\b)")
+#: A sentence opening with its occasion ("Nhan dip doan X tham ..., ", "On the occasion of ..., "): the
+#: occasion up to its comma is a clause of its own.
+_OCCASION = re.compile(r"\W*(?:nhan dip|on the occasion of|nhan chuyen)\b[^,]{10,}?,\s", re.IGNORECASE)
 _NAMED_EVENT = re.compile(
     r"(?:(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)\s+|(?:19|20)\d\d\s+))?(?:[A-Z][\w’'&-]*[\s,]+(?:(?:of|on|and|for|in|-|–)\s+)*){0,9}"
     r"(?:Conference|Forum|Festival|Fair|Expo|Summit|Exhibition|Week|Days)(?:\s+(?:19|20)\d\d)?")
@@ -88,13 +105,28 @@ _VI_NAMED = re.compile(r"(?:Hoi nghi|Dien dan|Le hoi|Festival|Hoi cho|Trien lam|
 _BODY_WORDS = re.compile(r"\b(?:Committee|Consultative|Council|Ministry|Party|Uy ban|Ủy ban)\b")
 
 
-def _clauses(folded: str, s: int, e: int) -> list[tuple[int, int]]:
-    out, pos = [], s
-    for m in _CLAUSE_SPLIT.finditer(folded, s, e):
-        out.append((pos, m.start()))
-        pos = m.end()
-    out.append((pos, e))
-    return [(a, b) for a, b in out if b - a > 3]
+def _is_headline(folded: str, kept: list[tuple[int, int]], s_start: int, s_end: int) -> bool:
+    """The headline restates the lead: it is read for actors, not for events and agreements."""
+    return s_start == kept[0][0] and not folded[s_start:s_end].rstrip().endswith((".", "!", "?", "\"", "”"))
+
+
+def _clauses(folded: str, s: int, e: int, actor_ends: frozenset[int] = frozenset()) -> list[tuple[int, int, bool]]:
+    """The clauses of a sentence, each with whether it shares the previous clause's subject; `actor_ends` are
+    the offsets where actor names end."""
+    cuts: list[tuple[int, int, bool]] = []  # (cut start, next clause start, next shares the subject)
+    occasion = _OCCASION.match(folded, s, e)
+    if occasion:
+        cuts.append((occasion.end() - 2, occasion.end(), False))
+    cuts += [(m.start(), m.end(), False) for m in _CLAUSE_SPLIT.finditer(folded, s, e)]
+    cuts += [(m.start(), m.end(), True) for m in _AND_VERB.finditer(folded, s, e)]
+    cuts += [(m.start(), m.end(), True) for m in _VI_NEXT_VERB.finditer(folded, s, e) if m.start() in actor_ends]
+    out, pos, shared = [], s, False
+    for cut_start, next_start, next_shared in sorted(cuts):
+        if cut_start >= pos:
+            out.append((pos, cut_start, shared))
+            pos, shared = next_start, next_shared
+    out.append((pos, e, shared))
+    return [(a, b, sh) for a, b, sh in out if b - a > 3]
 
 
 @lru_cache(maxsize=1)
@@ -242,12 +274,22 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
     folded = fold(main)
     unnamed = _without_names(folded, doc_actors)
     events: list[LocalEvent] = []
+    actor_ends = frozenset(m.end for m in doc_actors.mentions)
     for s_start, s_end in sentences(main, kept):
         sentence_dates = find_dates(folded, s_start, s_end, published)
         sentence_people = [k for k in _mentions_in(doc_actors, s_start, s_end) if _kind(doc_actors, k) == "person"]
-        if s_start == kept[0][0] and not folded[s_start:s_end].rstrip().endswith((".", "!", "?", "\"", "”")):
-            continue  # the headline restates the lead
-        for c_start, c_end in _clauses(folded, s_start, s_end):
+        if _is_headline(folded, kept, s_start, s_end):
+            continue
+        subject: list[str] = []
+        for c_start, c_end, shares_subject in _clauses(folded, s_start, s_end, actor_ends):
+            keys = _mentions_in(doc_actors, c_start, c_end)
+            if shares_subject:
+                keys += [k for k in subject if k not in keys]
+            elif _DELEGATION_SUBJECT.match(folded, c_start, c_end):
+                # "...; the delegation attended ...": the delegation of the home side just named
+                keys += [k for k in subject if k not in keys and _kind(doc_actors, k) != "country"
+                         and (doc_actors.actors[k].country or "VN") == "VN"]
+            subject = keys
             clause = folded[c_start:c_end]
             clause_dates = find_dates(folded, c_start, c_end, published)
             precise = any(d.precision == "day" and d.start for d in clause_dates)
@@ -255,12 +297,12 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
             if not found:
                 continue
             etype, m = found
-            keys = _mentions_in(doc_actors, c_start, c_end)
+            keys = list(keys)
             for k in sentence_people:
                 if k not in keys:
                     keys.append(k)
             date = _best_date(clause_dates) or _best_date(sentence_dates)
-            if events and matches_any(_cues()["both_sides"], clause):
+            if events and matches_any(_cues()["both_sides_or_places"], clause):
                 # "both sides signed ...": the parties (and day) of the event just reported
                 keys += [k for k in events[-1].participants if k not in keys]
                 date = date or events[-1].date
@@ -272,27 +314,84 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
                                                          clause, re.IGNORECASE)
             names = _event_names(text, folded, c_start, c_end) if etype in ("conference", "fair", "cultural_exchange") \
                 else []
-            previous = next((ev for ev in reversed(events) if ev.event_type == etype), None)
+            # "at the meeting", "the conference": the happening just reported, of this type if there is one
+            # (with the same foreign guests, when several were reported)
+            previous = next((ev for ev in reversed(events) if ev.event_type == etype), events[-1] if events else None)
+            guests = _foreign_keys(keys, doc_actors)
+            previous = next((ev for ev in reversed(events) if ev.event_type == etype
+                             and guests & _foreign_keys(ev.participants, doc_actors)), previous)
             if anaphoric and previous is not None and not names:
                 for k in keys:
                     previous.participants.setdefault(k, "participant")
                 previous.extra_spans.append((c_start, c_end, (s_start, s_end)))
                 continue
-            paired = [t for p, types in _cues()["paired"] if p.search(unnamed, c_start, c_end) for t in types]
-            for extra in (t for t in paired if t != etype):
-                # "talks and signing ceremony": two happenings, same parties and day
+            paired = [(t, pm) for p, types in _cues()["paired"] for pm in p.finditer(unnamed, c_start, c_end)
+                      for t in types]
+            used: list[tuple[str, re.Match]] = []
+            for extra, pm in paired:
+                if any(t == extra and pm.start() < u.end() and u.start() < pm.end() for t, u in used):
+                    continue  # one trip matched by two cues
+                used.append((extra, pm))
+                span = (c_start, c_end)
+                if extra != etype:
+                    # "talks and signing ceremony": two happenings, same parties and day
+                    extra_participants = dict(participants)
+                elif not pm.start() <= c_start + m.start() < pm.end():
+                    # a second trip of the clause's type ("... during X's official trip to China"): its own
+                    # actors are the ones named around it
+                    extra_participants = {k: "participant" for k in _mentions_in(
+                        doc_actors, max(c_start, pm.start() - _PAIRED_REACH), min(c_end, pm.end() + _PAIRED_REACH))}
+                    span = pm.span()
+                else:
+                    continue
                 events.append(LocalEvent(
-                    event_type=extra, start=c_start, end=c_end, sentence=(s_start, s_end),
-                    participants=dict(participants), name=None, date=date, sectors=_sectors(clause.lower()),
-                    cameo_code=CAMEO_BY_EVENT_TYPE[extra]))
-            for name in names or [None]:
+                    event_type=extra, start=span[0], end=span[1], sentence=(s_start, s_end),
+                    participants=extra_participants, name=None, date=date, sectors=_sectors(clause.lower()),
+                    cameo_code=CAMEO_BY_EVENT_TYPE[extra], clause_start=c_start))
+            items = [] if names else _enumerated(folded, c_start, c_end, doc_actors, clause_dates, keys)
+            for item_participants, item_date, (item_start, item_end) in items:
+                events.append(LocalEvent(
+                    event_type=etype, start=item_start, end=item_end, sentence=(s_start, s_end),
+                    participants=item_participants, date=item_date or date, sectors=_sectors(clause.lower()),
+                    clause_start=c_start, cameo_code=CAMEO_RECEPTION if reception else CAMEO_BY_EVENT_TYPE[etype]))
+            for name in [] if items else names or [None]:
                 events.append(LocalEvent(
                     event_type=_type_of_named(name, etype), start=c_start, end=c_end, sentence=(s_start, s_end),
                     participants=dict(participants), name=name, date=date, sectors=_sectors(clause.lower()),
+                    clause_start=c_start,
                     cameo_code=CAMEO_RECEPTION if reception else CAMEO_BY_EVENT_TYPE[_type_of_named(name, etype)]))
     events = _merge_within(events, doc_actors)
     _link_to_trip(events, doc_actors)
     return events
+
+
+def _enumerated(folded: str, c_start: int, c_end: int, doc_actors: DocActors, clause_dates: list[DateExpr],
+                keys: list[str]) -> list[tuple[dict[str, str], DateExpr | None, tuple[int, int]]]:
+    """The happenings a plural cue lists (participants, date, evidence span): one per dated item, else one per
+    foreign place named after the cue; none unless there are two or more."""
+    cue = next((m for p in _cues()["enumerations"] if (m := p.search(folded, c_start, c_end))), None)
+    if cue is None:
+        return []
+    dated = [d for d in clause_dates if d.start and d.char_start >= cue.end()]
+    after = [m for m in doc_actors.mentions if cue.end() <= m.start < c_end]
+    if len(dated) >= 2:
+        bounds = [cue.end()] + [d.char_end for d in dated]
+        in_items = {m.key for m in after if m.start < bounds[-1]}
+        shared = [k for k in keys if k not in in_items]
+        return [({k: "participant" for k in [*shared, *(m.key for m in after if lo <= m.start < hi)]}, d, (lo, hi))
+                for lo, hi, d in zip(bounds, bounds[1:], dated)]
+    foreign = [m for m in after if _kind(doc_actors, m.key) != "international"
+               and (doc_actors.actors[m.key].country or "VN") != "VN"]
+    places = list(dict.fromkeys(m.key for m in foreign))
+    if len(places) < 2:
+        return []
+    shared = [k for k in keys if k not in places]
+    spans = {m.key: (m.start, m.end) for m in reversed(foreign)}
+    return [({k: "participant" for k in [*shared, place]}, None, spans[place]) for place in places]
+
+
+def _foreign_keys(keys, doc_actors: DocActors) -> set[str]:
+    return {k for k in keys if (doc_actors.actors[k].country or "VN") != "VN" and _kind(doc_actors, k) != "international"}
 
 
 def _salient(ev: LocalEvent, doc_actors: DocActors) -> frozenset[str]:
@@ -333,8 +432,8 @@ def _merge_within(events: list[LocalEvent], doc_actors: DocActors) -> list[Local
                     and not _foreign(ev, doc_actors) & _foreign(target, doc_actors):
                 target = None
         for prev in ([] if target else out):
-            if prev.event_type != ev.event_type:
-                continue
+            if prev.event_type != ev.event_type or prev.clause_start == ev.clause_start:
+                continue  # two happenings of one type read from one clause were told apart there
             if ev.date and prev.date and ev.date.start and prev.date.start and not _dates_overlap(ev.date, prev.date):
                 continue
             if ev.name and prev.name and _name_key(ev.name) == _name_key(prev.name):
@@ -408,6 +507,8 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
     out: list[LocalAgreement] = []
     earlier_keys: list[str] = []
     for s_start, s_end in sentences(main, kept):
+        if _is_headline(folded, kept, s_start, s_end):
+            continue
         sentence = folded[s_start:s_end]
         keys = _mentions_in(doc_actors, s_start, s_end)
         if matches_any(cues["both_sides"], sentence):
@@ -427,9 +528,9 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
                 window = folded[window_start:min(s_end, m.end() + 160)]
                 rel = m.start() - window_start
                 status = _status(atype, window, rel)
-                parties = _parties(atype, keys, doc_actors, countries_by_freq, folded, m.end(), s_end)
-                if not parties:
-                    break
+                parties = _parties(atype, keys, doc_actors, countries_by_freq, folded, (s_start, m.start(), m.end(), s_end))
+                if not parties or (atype == "sister_city" and len(parties) < 2):
+                    break  # a twinning ties two places: "cooperation with twin cities" names none
                 reference_year = published.year if published else None
                 date_signed = date_effective = None
                 year = _anniversary_year(folded[max(s_start, m.start() - 80):min(s_end, m.end() + 60)], reference_year) \
@@ -439,6 +540,9 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
                 dates = find_dates(folded, m.end(), min(s_end, m.end() + 80), published)
                 if dates and dates[0].start and re.search(r"took effect|taken effect|hieu luc", window, re.IGNORECASE):
                     date_effective = (dates[0].start, dates[0].precision)
+                elif status == "in_force" and not date_signed and dates and dates[0].start \
+                        and re.search(r"establish|thiet lap|ket nghia|upgrad|nang cap|elevat", window, re.IGNORECASE):
+                    date_signed = (dates[0].start, dates[0].precision)  # "established friendship ties in 2015"
                 elif status == "signed" and not date_signed:
                     near = find_dates(folded, s_start, s_end, published)
                     if near and near[0].start:
@@ -474,8 +578,14 @@ def _country_ranking(doc_actors: DocActors) -> list[str]:
     return sorted(counts, key=lambda k: (k != "country:VN", -counts[k], k))
 
 
+_SIGNED_JUST_BEFORE = re.compile(r"\b(?:sign(?:ed|s)?|inked|ky ket|da ky|ky)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+
+
 def _parties(atype: str, keys: list[str], doc_actors: DocActors, countries: list[str], folded: str,
-             cue_end: int, s_end: int) -> list[str]:
+             bounds: tuple[int, int, int, int]) -> list[str]:
+    """The parties of an agreement cue: states for frameworks; else the signers named before "signed",
+    the sides after "between", the localities or the bodies of the sentence."""
+    s_start, cue_start, cue_end, s_end = bounds
     kinds = {k: _kind(doc_actors, k) for k in keys}
     if atype in ("partnership", "diplomatic_relations", "trade_agreement"):
         picked = [k for k in keys if kinds[k] in ("country", "international")]
@@ -484,6 +594,12 @@ def _parties(atype: str, keys: list[str], doc_actors: DocActors, countries: list
                 if k not in picked and len(picked) < 2:
                     picked.append(k)
         return picked[:3] if len(picked) >= 2 else []
+    signed = _SIGNED_JUST_BEFORE.search(folded, max(s_start, cue_start - 40), cue_start)
+    if signed:
+        signers = [m.key for m in doc_actors.mentions if s_start <= m.start < signed.start()
+                   and kinds.get(m.key) in ("locality", "government", "organization", "international")]
+        if len(set(signers)) >= 2:
+            return list(dict.fromkeys(signers))[:4]
     between = _BETWEEN.search(folded, cue_end, s_end)
     if between:
         after = [m.key for m in doc_actors.mentions if between.end() <= m.start < s_end
@@ -495,7 +611,11 @@ def _parties(atype: str, keys: list[str], doc_actors: DocActors, countries: list
     if len(local) >= 2:
         return local[:4]
     bodies = [k for k in keys if kinds[k] in ("government", "organization", "locality")]
-    return bodies[:4] if bodies else []
+    if len(bodies) == 1:
+        # "Hokkaido and Vietnamese ministries signed agreements": a side named by its country
+        own_country = doc_actors.actors[bodies[0]].country
+        bodies += [k for k in keys if kinds[k] == "country" and k != f"country:{own_country}"][:1]
+    return bodies[:4]
 
 
 def _agreement_name(text: str, folded: str, m: re.Match) -> str:

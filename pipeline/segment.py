@@ -17,6 +17,8 @@ from pipeline.text import fold
 
 _DATE_HEADER = re.compile(r"^\s*date\s+((?:19|20)\d\d-\d\d(?:-\d\d)?)\s*")
 _TIME = re.compile(r"\b\d{1,2}:\d\d\b")
+_MENU_SPLIT = re.compile(r"\s{2,}|\s*[|•·»]\s*")
+_TITLE_STAMP = re.compile(r"\((\d{1,2}:\d\d\s+\d{1,2}[/-]\d{1,2}[/-](?:19|20)\d\d)\)\s*$")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _SENTENCE_PUNCT = tuple('.!?:;"”)…')
 _KEPT_RUN = re.compile(rb"\x01+")  # a run of kept characters in the keep mask
@@ -75,13 +77,23 @@ def _compiled() -> dict:
 def _is_meta_line(line: str) -> bool:
     """A short page-header line holding a date (`Oct 11, 2023 / 21:50`)."""
     s = line.strip()
+    stamp = _TITLE_STAMP.search(s)
+    if stamp and len(s[:stamp.start()].split()) >= 3:
+        return False  # a headline with its time stamp
     return 0 < len(s) <= 90 and bool(_YEAR.search(s) or _TIME.search(s)) and parse_published(s) is not None \
         and not s.endswith(".")
 
 
+def _is_menu_line(s: str) -> bool:
+    """A site menu: four or more short items split by double spaces, bars or bullets."""
+    items = [x for x in _MENU_SPLIT.split(s) if x]
+    return len(items) >= 4 and all(len(x.split()) <= 3 and not x.endswith(_SENTENCE_PUNCT) for x in items)
+
+
 def _is_headline(s: str, max_chars: int) -> bool:
     words = s.split()
-    return 3 <= len(words) and len(s) <= max_chars and not s.endswith(_SENTENCE_PUNCT) and not s.isupper()
+    return 3 <= len(words) and len(s) <= max_chars and not s.endswith(_SENTENCE_PUNCT) and not s.isupper() \
+        and not s.endswith(("-", "–", "—"))  # "VIETNAM, February 26 -" is a dateline
 
 
 def segment(text: str) -> Segmented:
@@ -131,7 +143,7 @@ def segment(text: str) -> Segmented:
                 seg.published, seg.published_precision = parse_published(body.strip())
             line.keep = False
     for line in content:
-        if line.stripped.lower().rstrip(":") in cfg["noise"]:
+        if line.stripped.lower().rstrip(":") in cfg["noise"] or _is_menu_line(line.stripped):
             line.keep = False
 
     # 3. title: the first headline-shaped line before any paragraph; what precedes it is page furniture
@@ -139,9 +151,18 @@ def segment(text: str) -> Segmented:
     for idx, line in enumerate(content[:6]):
         body = text[line.start:line.end]
         for a, b in cut:
-            if line.start <= a < line.end:
+            if line.start < a < line.end:
                 body = body[: a - line.start].rstrip()
+            elif a == line.start:
+                body = " " * (b - a) + body[b - a:]  # a "date YYYY-MM-DD" prefix before the headline
         s = body.strip()
+        stamp = _TITLE_STAMP.search(s)
+        if stamp and parse_published(stamp.group(1)):
+            # "Headline (15:10 29/11/2019)": the page's time stamp, not part of the title
+            if seg.published is None:
+                seg.published, seg.published_precision = parse_published(stamp.group(1))
+            s = s[:stamp.start()].rstrip()
+            cut.append((line.start + len(body) - len(body.lstrip()) + stamp.start(), line.end))
         if _is_headline(s, cfg["headline_max"]):
             seg.title = s
             for before in content[:idx]:

@@ -67,6 +67,9 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?|\d+(?:[.,/:-]\d+)*|[^\s\w]", 
 # a lower-case run of 2+ letters glued to a capitalised word: `ofBen`, `AffairsNguyen`
 _GLUE = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])")
 _NO_SPLIT_PREFIXES = ("Mc", "Mac")
+_POSSESSIVES = ("’s", "'s")
+#: a possessive that is part of body names ("People’s Committee") stays one token
+_KEEP_POSSESSIVE = frozenset({"People"})
 
 
 def tokens(folded: str, start: int = 0, end: int | None = None) -> list[Token]:
@@ -74,6 +77,10 @@ def tokens(folded: str, start: int = 0, end: int | None = None) -> list[Token]:
     out: list[Token] = []
     for m in _WORD.finditer(folded, start, len(folded) if end is None else end):
         word, s = m.group(), m.start()
+        if word[-2:] in _POSSESSIVES and word[:1].isupper() and word[:-2] not in _KEEP_POSSESSIVE:
+            # "Japan’s", "Trong’s": the name, then its possessive ending
+            out += [Token(word[:-2], s, m.end() - 2), Token(word[-2:], m.end() - 2, m.end())]
+            continue
         # a glue cut needs an upper-case letter after two lower-case ones: most words have none
         if len(word) <= 3 or word[2:].islower() or not word[:1].isalpha():
             out.append(Token(word, s, m.end()))

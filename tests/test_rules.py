@@ -32,6 +32,8 @@ def test_tokens_split_glued_scraper_words():
     ("ngay 5/7", dt.date(2022, 7, 20), dt.date(2022, 7, 5), None, "day"),
     ("in September 2019", None, dt.date(2019, 9, 1), None, "month"),
     ("thang 10/2021", None, dt.date(2021, 10, 1), None, "month"),
+    ("in the first 9 months of 2022", None, dt.date(2022, 1, 1), dt.date(2022, 9, 1), "month"),
+    ("trong 6 thang dau nam", dt.date(2021, 7, 2), dt.date(2021, 1, 1), dt.date(2021, 6, 1), "month"),
 ])
 def test_dates_are_parsed_day_first_in_vietnamese(text, ref, start, end, precision):
     (expr,) = find_dates(text, reference=ref)
@@ -296,3 +298,255 @@ def test_a_trip_named_inside_another_happening_is_an_event_of_its_own():
           "dẫn đầu tới thăm và làm việc tại tỉnh.\n")
     _, events = _extract(vi, dt.date(2024, 3, 6))
     assert sorted(e.event_type for e in events) == ["meeting", "visit"]
+
+
+def test_signers_named_before_signed_are_the_parties_not_the_sides_of_between():
+    page = ("The People's Committee of Tra Vinh province, the Vietnamese Embassy in Spain and the Vietnam Trade "
+            "Office in Madrid signed a memorandum of understanding on promoting exports between Spain and Tra "
+            "Vinh on June 3.\n")
+    (mou,) = _agreements(page, dt.date(2024, 6, 4))
+    assert "country:ES" not in mou.parties
+    assert sum(k.startswith(("gov:", "org:")) for k in mou.parties) >= 2
+
+
+def test_the_meeting_spoken_at_is_the_happening_already_reported():
+    page = ("Chairman of the Nam Dinh People's Committee Pham Dinh Nghi received Ambassador of Italy to Vietnam "
+            "Marco Della Seta on March 2.\nVice Chairman Tran Anh Dung speaks at the meeting.\n")
+    _, events = _extract(page, dt.date(2024, 3, 3))
+    assert [e.event_type for e in events] == ["meeting"]
+    assert "person:tran anh dung" in events[0].participants
+
+
+@pytest.mark.parametrize("page,expected", [
+    ("The Binh Duong delegation visited Seoul National University and met with members of the Korea-Vietnam "
+     "Friendship Association on May 9.\n", ["meeting", "visit"]),
+    ("Nhân dịp Đoàn đại biểu tỉnh Gyeonggi Hàn Quốc thăm tỉnh Bình Dương và tham dự Lễ hội Văn hóa Hàn Quốc "
+     "năm 2024, chiều 9/5, hai tỉnh đã tổ chức hội đàm.\n", ["cultural_exchange", "meeting", "visit"]),
+])
+def test_a_second_happening_joined_by_and_or_an_opening_occasion_is_its_own_event(page, expected):
+    _, events = _extract(page, dt.date(2024, 5, 10))
+    assert sorted(e.event_type for e in events) == expected
+    meeting = next(e for e in events if e.event_type == "meeting")
+    assert any(k.startswith("vnloc:binh-duong") for k in meeting.participants)
+
+
+def test_thanks_for_a_visit_names_the_trip():
+    page = ("Governor of Chiang Mai province Nirat Pongsittithavorn welcomed and thanked the Lam Dong "
+            "delegation for their visit to Thailand on August 14.\n")
+    _, events = _extract(page, dt.date(2024, 8, 15))
+    assert sorted(e.event_type for e in events) == ["meeting", "visit"]
+
+
+def test_the_department_is_the_body_named_before_and_the_delegation_it_sent_travels():
+    page = ("A representative of the Da Nang Department of Tourism said the Department organised two "
+            "promotion delegations in the first 6 months of 2024, including a tourism promotion delegation in "
+            "Cambodian cities; the delegation attended a travel fair in Thailand.\n")
+    found, events = _extract(page, dt.date(2024, 7, 15))
+    department = next(k for k, a in found.actors.items() if a.kind == "government")
+    references = [m for m in found.mentions if m.key == department]
+    assert [m.text for m in references] == ["Da Nang Department of Tourism", "Department"]
+    assert "Department" not in found.actors[department].surfaces
+    assert [e.event_type for e in events] == ["visit", "visit"]
+    assert all(department in e.participants for e in events)
+    assert {e.date.end for e in events} == {dt.date(2024, 6, 1)}
+    assert "country:KH" in events[0].participants and "country:TH" in events[1].participants
+
+
+@pytest.mark.parametrize("sentence,person", [
+    ("The talks were chaired by Chairman of the Bac Giang People's Committee Le Anh Duong and Perth Mayor "
+     "Basil Zempilas.", "Basil Zempilas"),
+    ("The delegation paid a courtesy call to Governor Ichiro Tanaka of Japan’s Nara prefecture.", "Ichiro Tanaka"),
+    ("Secretary of the Hai Phong Party Committee Le Tien Chau and Governor of Japan’s Fukuoka prefecture "
+     "Hattori Seitaro held talks.", "Hattori Seitaro"),
+])
+def test_a_foreign_name_after_a_title_and_its_qualifiers_is_a_person(sentence, person):
+    page = sentence + "\n"
+    found = find_actors(page, page)
+    assert any(m.text == person and found.actors[m.key].kind == "person" for m in found.mentions)
+
+
+def test_a_possessive_ending_is_cut_from_names_but_not_from_peoples_committee():
+    words = [t.text for t in tokens("Japan’s Governor met Le Van Hung’s delegation at the People’s Committee")]
+    assert words[:2] == ["Japan", "’s"] and "Hung" in words and "People’s" in words
+    page = "Tran Van Minh’s official visit to Laos last year strengthened ties.\n"
+    found = find_actors(page, page)
+    assert "person:tran van minh" in found.actors and "country:LA" in found.actors
+
+
+@pytest.mark.parametrize("page,guests", [
+    ("On May 2, Chairman of the Quang Nam People's Committee Le Van Dung had receptions for delegations from "
+     "Japan, India and Laos.\n", ["country:JP", "country:IN", "country:LA"]),
+    ("Ngày 2/5, Chủ tịch UBND tỉnh Quảng Nam Lê Văn Dũng có các buổi tiếp đoàn khách đến từ Nhật Bản, "
+     "Ấn Độ và Lào.\n", ["country:JP", "country:IN", "country:LA"]),
+])
+def test_receptions_listed_in_one_clause_are_one_meeting_per_guest_country(page, guests):
+    _, events = _extract(page, dt.date(2024, 5, 3))
+    assert [e.event_type for e in events] == ["meeting"] * 3
+    assert [next(k for k in e.participants if k.startswith("country:")) for e in events] == guests
+    assert all("person:le van dung" in e.participants for e in events)
+
+
+def test_dated_visits_listed_in_one_clause_are_one_visit_each():
+    page = ("He recalled the visits of Deputy Prime Minister Tran Hong Ha in March 2023 and Can Tho Party "
+            "Secretary Nguyen Van Hieu in June 2024 to Thailand.\n")
+    _, events = _extract(page, dt.date(2024, 8, 1))
+    assert [(e.event_type, e.date.start) for e in events] == [("visit", dt.date(2023, 3, 1)),
+                                                             ("visit", dt.date(2024, 6, 1))]
+    assert "person:tran hong ha" in events[0].participants and "person:tran hong ha" not in events[1].participants
+
+
+def test_a_second_trip_named_by_its_traveller_is_its_own_visit():
+    page = ("The delegation's visit to Laos aims to implement the agreements reached during President Vo Van "
+            "Thuong’s state visit to Laos last year.\n")
+    _, events = _extract(page, dt.date(2024, 8, 1))
+    assert [e.event_type for e in events] == ["visit", "visit"]
+    assert len({e.start for e in events}) == 2
+
+
+def test_vietnamese_honorifics_and_accented_words_are_not_names_or_heads():
+    page = "Ông Nguyễn Văn Hòa tiếp đại sứ Mông Cổ. Ông Hòa cảm ơn đoàn khách đến từ Mông Cổ.\n"
+    found = find_actors(page, page)
+    assert [m.key for m in found.mentions] == ["person:nguyen van hoa", "country:MN", "person:nguyen van hoa",
+                                               "country:MN"]
+
+
+def test_a_place_named_with_its_level_word_opens_its_body_and_titled_names_repeat():
+    page = ("Chairman of the Can Tho City People's Committee Tran Viet Truong received Vice Governor of Okayama "
+            "Sato Kenji. Sato Kenji thanked Bà Anna Keller - Thị trưởng Lyon.\n")
+    found = find_actors(page, page)
+    texts = {m.text: m.key for m in found.mentions}
+    assert texts["Can Tho City People's Committee"] == "gov:peoples-committee:vnloc:can-tho"
+    assert [m.text for m in found.mentions if m.key == "person:sato kenji"] == ["Sato Kenji", "Sato Kenji"]
+    assert "person:anna keller" in found.actors and "Can Tho" not in {a.key for a in found.actors.values()}
+
+
+@pytest.mark.parametrize("page,title,published", [
+    (" date 2022-06-14 Binh Dinh, Korea's Ulsan ink deal to boost ties\nBinh Dinh province and Ulsan city signed "
+     "a memorandum of understanding on cooperation on June 13 at a ceremony held in Quy Nhon city.\n",
+     "Binh Dinh, Korea's Ulsan ink deal to boost ties", dt.date(2022, 6, 14)),
+    ("Lãnh đạo tỉnh Nghệ An tiếp Đại sứ Lào (09:30 12/05/2023)\n\nSáng 12-5, Chủ tịch UBND tỉnh Nghệ An đã tiếp "
+     "Đại sứ Lào tại Việt Nam và trao đổi về hợp tác giữa tỉnh Nghệ An với các tỉnh của Lào.\n",
+     "Lãnh đạo tỉnh Nghệ An tiếp Đại sứ Lào", dt.date(2023, 5, 12)),
+    (" date 2024-03-02 HANOI, March 2 -\n\nAuthorities of Bac Ninh province hosted a reception on March 1 for a "
+     "delegation from Japan's Osaka prefecture to discuss investment in the province's industrial parks.\n",
+     None, dt.date(2024, 3, 2)),
+])
+def test_page_stamps_give_the_publication_date_and_never_the_title(page, title, published):
+    seg = segment(page)
+    assert (seg.title, seg.published) == (title, published)
+    assert "09:30" not in main_text(page, seg.kept)
+
+
+def test_a_caption_showing_the_signed_document_is_the_signing_already_reported():
+    page = ("Binh Dinh province and Ulsan city signed a memorandum of understanding on cooperation on June 13.\n"
+            "Chairman of the Binh Dinh People's Committee Pham Anh Tuan shows the signed MoU at the ceremony.\n")
+    _, events = _extract(page, dt.date(2022, 6, 14))
+    assert [e.event_type for e in events] == ["signing"]
+    assert "person:pham anh tuan" in events[0].participants
+
+
+def test_title_only_bodies_labour_and_a_partys_leader_title():
+    page = ("Member of the Party Central Committee and Politburo member Tran Van Son, Da Nang Party Secretary, "
+            "visited the Cung Văn hóa Lao động with a delegation from the South Korean National Assembly.\n")
+    found = find_actors(page, page)
+    assert not {"org:party-central-committee", "org:politburo", "country:LA"} & set(found.actors)
+    assert "gov:party-committee:vnloc:da-nang" in found.actors
+    assert found.actors["org:national-assembly-of-korea"].country == "KR"
+    assert all(r.organization_key in (None, *found.actors) for r in found.roles)
+
+
+def _agreements(page: str, published: dt.date):
+    seg = segment(page)
+    main = main_text(page, seg.kept)
+    found = find_actors(page, main)
+    return find_agreements(page, main, seg.kept, found, published)
+
+
+def test_a_twinning_needs_two_places_and_a_side_may_be_named_by_its_country():
+    assert _agreements("Leaders of Shandong province want to strengthen cooperation with twin cities in many "
+                       "fields.\n", dt.date(2023, 10, 5)) == []
+    (agreement,) = _agreements("Gyeonggi province and many Vietnamese ministries have signed cooperation "
+                               "agreements over the years.\n", dt.date(2023, 10, 5))
+    assert set(agreement.parties) == {"loc:kr-gyeonggi", "country:VN"}
+
+
+def test_vietnamese_body_names_run_over_lower_case_syllables_and_stop_at_the_next_body_or_a_name():
+    page = ("Đoàn đã thăm Trung tâm Quốc tế Khoa học và Giáo dục liên ngành tại TP Quy Nhơn, làm việc với Đại sứ "
+            "quán Việt Nam tại Nhật Bản và Hiệp hội Doanh nghiệp Nhật Bản, gặp Chủ tịch Thương hội xuất nhập khẩu "
+            "Trung Quốc Lưu Văn Hải. Ông Lưu Văn Hải thăm Kim Liên và Chu Lai.\n")
+    found = find_actors(page, page)
+    texts = [m.text for m in found.mentions if found.actors[m.key].kind in ("organization", "government")]
+    assert texts == ["Trung tâm Quốc tế Khoa học và Giáo dục liên ngành", "Đại sứ quán Việt Nam tại Nhật Bản",
+                     "Hiệp hội Doanh nghiệp Nhật Bản", "Thương hội xuất nhập khẩu Trung Quốc"]
+    assert "vnloc:quy-nhon" in found.actors and "person:luu van hai" in found.actors
+    assert not {"person:kim lien", "person:chu lai"} & set(found.actors)
+
+
+def test_a_country_name_is_no_organisation_and_site_menus_are_noise():
+    page = ("Home  News  Politics  Economy  Society\n\nKhanh Hoa boosts ties with Russia\n\nThe delegation of "
+            "Khanh Hoa province held talks with officials of the Russian Federation in Vladivostok on May 3 to "
+            "promote tourism and trade between the two sides.\n")
+    seg = segment(page)
+    main = main_text(page, seg.kept)
+    assert "Politics" not in main and seg.title == "Khanh Hoa boosts ties with Russia"
+    found = find_actors(page, main)
+    assert found.actors["country:RU"].kind == "country" and all(a.kind != "organization" for a in found.actors.values())
+
+
+@pytest.mark.parametrize("page", [
+    "Chủ tịch UBND tỉnh Phú Yên Trần Hữu Thế đã tiếp Đại sứ Ba Lan tại Việt Nam, nhân chuyến thăm và làm việc tại "
+    "tỉnh của Đại sứ ngày 5/6.\n",
+    "Chairman of the Phu Yen People's Committee Tran Huu The received the Ambassador of Poland, who is on a working "
+    "visit to the province, on June 5.\n",
+])
+def test_a_visit_named_as_the_occasion_of_a_reception_is_an_event(page):
+    _, events = _extract(page, dt.date(2024, 6, 6))
+    assert sorted(e.event_type for e in events) == ["meeting", "visit"]
+
+
+def test_provinces_establishing_friendship_relations_is_a_twinning():
+    (agreement,) = _agreements("Phu Yen province and Poland's Opole province established friendship relations "
+                               "in 2015.\n", dt.date(2024, 6, 6))
+    assert (agreement.agreement_type, agreement.date_signed) == ("sister_city", (dt.date(2015, 1, 1), "year"))
+
+
+def test_vietnamese_verbs_after_a_named_place_are_happenings_of_their_own():
+    page = ("Ngày 12/6, đoàn đại biểu tỉnh Savannakhet (Lào) đã thăm Trường Đại học Huế, làm việc với Hiệp hội "
+            "Doanh nghiệp tỉnh Thừa Thiên Huế.\n")
+    _, events = _extract(page, dt.date(2024, 6, 13))
+    assert sorted(e.event_type for e in events) == ["meeting", "visit"]
+
+
+@pytest.mark.parametrize("page", [
+    "Hai bên thống nhất phấn đấu ký kết Biên bản ghi nhớ về hợp tác nông nghiệp giữa tỉnh Hà Giang và Vân Nam.\n",
+    "Ha Giang and Yunnan agreed to study signing a memorandum of understanding on agriculture cooperation.\n",
+])
+def test_striving_or_agreeing_to_sign_is_no_signing(page):
+    _, events = _extract(page, dt.date(2024, 6, 13))
+    assert events == []
+
+
+def test_memoranda_with_companies_and_festival_days():
+    page = ("The Hai Duong Industrial Zones Management Board signed memoranda of understanding with Samsung "
+            "Electronics and Hyundai Motors on June 3.\nNgày hội Văn hóa Hàn Quốc sẽ diễn ra tại tỉnh Hải Dương "
+            "từ ngày 20 đến 22/9.\n")
+    found, events = _extract(page, dt.date(2024, 6, 4))
+    assert {"org:samsung-electronics", "org:hyundai-motors"} <= set(found.actors)
+    assert sorted(e.event_type for e in events) == ["cultural_exchange", "signing"]
+    (mou,) = _agreements(page, dt.date(2024, 6, 4))
+    assert {"org:samsung-electronics", "org:hyundai-motors"} <= set(mou.parties)
+
+
+def test_a_headline_names_actors_but_no_agreement():
+    page = ("Tay Ninh, Cambodia's Svay Rieng mark 10 years of twinning with trade MoU\n\nTay Ninh province and "
+            "Svay Rieng province of Cambodia on May 6 signed a memorandum of understanding on trade.\n")
+    assert [a.agreement_type for a in _agreements(page, dt.date(2024, 5, 7))] == ["mou"]
+
+
+def test_a_name_before_a_level_noun_is_a_place_missing_from_the_reference_data():
+    page = ("Governor Juan Perez held talks with leaders of Mayabeque province, Cuba, and of the Central Highlands "
+            "province of Gia Lai. The city organized 4 delegations.\n")
+    found = find_actors(page, page)
+    place = found.actors["loc:mayabeque"]
+    assert (place.kind, place.country) == ("locality", "CU")
+    assert [a.key for a in found.actors.values() if a.kind == "locality"] == ["loc:mayabeque", "vnloc:gia-lai"]
