@@ -185,12 +185,14 @@ def _event_type(clause: str, precise_date: bool, original: str | None = None) ->
     signed, else the earliest trigger (ties go by priority). `original` is the clause with its accents
     (same length), to check Vietnamese triggers."""
     cues = _cues()
-    if not cues["any_event"].search(clause):
+    # the types with a trigger here, one joined regex each (quicker than one regex of every trigger)
+    present = {etype for etype, any_of_type in cues["any_of_type"].items() if any_of_type.search(clause)}
+    if not present:
         return None
     original = original if original is not None else clause
     found: list[tuple[int, int, int, str, re.Match]] = []
     for rank, etype in enumerate(cues["priority"]):
-        if not cues["any_of_type"][etype].search(clause):
+        if etype not in present:
             continue
         for pattern in cues["events"][etype]:
             for m in pattern.finditer(clause):
@@ -515,11 +517,10 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
             # "both sides signed an MoU": the document's home and the sides named just before
             keys += [k for k in [doc_actors.home, *earlier_keys] if k and k not in keys]
         earlier_keys = keys
-        if not cues["any_agreement"].search(folded, s_start, s_end):
-            continue  # no agreement cue at all (most sentences): the loop below would find none
-        for atype, patterns in cues["agreements"].items():
-            if not matches_any(patterns, folded, s_start, s_end):
-                continue  # no cue of this type: the loop below would find none
+        # the types with a cue here (most sentences have none), one joined regex each
+        present = [(atype, patterns) for atype, patterns in cues["agreements"].items()
+                   if matches_any(patterns, folded, s_start, s_end)]
+        for atype, patterns in present:
             for pattern in patterns:
                 m = pattern.search(folded, s_start, s_end)
                 if not m:
