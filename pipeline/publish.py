@@ -153,12 +153,13 @@ def _charts_aside(tables: Tables, version: str):
     """(folder, future of the chart file names): the charts drawn by a process of their own into a
     temporary folder, while this one validates and writes the tables (a second core is free once
     extraction is done); None for tables held in memory, which are drawn here. Spilled tables travel
-    as their folder: nothing is copied."""
+    as their folder: nothing is copied. A spawned process talks through pipes only (a fork server would
+    open a socket)."""
     if not isinstance(tables, SpilledTables):
         yield None
         return
     with tempfile.TemporaryDirectory(prefix="paradip-charts-") as folder, \
-            ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("forkserver")) as pool:
+            ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         yield Path(folder), pool.submit(write_charts_of_tables, tables, version, Path(folder))
 
 
