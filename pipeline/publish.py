@@ -7,8 +7,9 @@ and JSON Lines with the same rows in the same order, plus
 charts (`pipeline.card`, `pipeline.charts`), `manifest.json` (sha256 and
 rows of every file, inputs digest, code version) and the validation
 reports. Same inputs and code give the same bytes: no clock, sorted rows.
-When the tables are spilled (a `paradip build`), the charts are drawn by a
-process of their own while this one validates and writes the tables.
+When the tables are spilled (a `paradip build`) and not too large, the charts
+are drawn by a process of their own while this one validates and writes the
+tables.
 The release is written beside the target (a hidden `.<version>.tmp-<pid>-*`
 folder), synced to disk and renamed into place only after it validated, so
 a killed build leaves the previous release intact and no partial release;
@@ -148,14 +149,19 @@ def _remove_stale_staging(dataset_dir: Path) -> None:
             continue  # alive, another user's
 
 
+#: Rows of `event_participants` (the largest table the charts read) up to which the charts are drawn by a
+#: process of their own: beyond, that process's row objects would not fit beside validation in 1 GiB.
+CHARTS_ASIDE_MAX_ROWS = 200_000
+
+
 @contextmanager
 def _charts_aside(tables: Tables, version: str):
     """(folder, future of the chart file names): the charts drawn by a process of their own into a
     temporary folder, while this one validates and writes the tables (a second core is free once
-    extraction is done); None for tables held in memory, which are drawn here. Spilled tables travel
-    as their folder: nothing is copied. A spawned process talks through pipes only (a fork server would
-    open a socket)."""
-    if not isinstance(tables, SpilledTables):
+    extraction is done); None for tables held in memory or too large, which are drawn here (sharing
+    the card's figures). Spilled tables travel as their folder: nothing is copied. A spawned process
+    talks through pipes only (a fork server would open a socket)."""
+    if not isinstance(tables, SpilledTables) or tables.rows.get("event_participants", 0) > CHARTS_ASIDE_MAX_ROWS:
         yield None
         return
     with tempfile.TemporaryDirectory(prefix="paradip-charts-") as folder, \
