@@ -562,3 +562,21 @@ def test_regions_names_ending_in_a_head_and_partial_names():
     assert {m.key for m in found.mentions if "Garcia" in m.text} == {"person:maria lopez garcia"}
     assert "org:cong-ty-khai-thac-cang-hamburg" in found.actors
     assert found.actors["gov:city-government:loc:cn-yunnan"].kind == "government"
+
+
+def test_a_proposal_governs_its_clause_and_names_the_two_localities_as_parties():
+    page = ("Governor Ivan Petrov of Russia's Sakhalin region received a delegation of Quang Ngai province on "
+            "June 2.\nHe proposed that the two localities sign an agreement on cooperation in fisheries at the "
+            "Eastern Economic Forum next year.\n")
+    _, events = _extract(page, dt.date(2024, 6, 3))
+    assert [e.event_type for e in events] == ["meeting"]
+    (agreement,) = _agreements(page, dt.date(2024, 6, 3))
+    assert agreement.status == "proposed" and agreement.parties[0] == "vnloc:quang-ngai"
+    assert len(agreement.parties) == 2 and "sakhalin" in agreement.parties[1]
+
+
+def test_having_a_working_session_after_a_visit_is_a_meeting_of_its_own():
+    page = ("On May 9, the Quang Ngai delegation visited Kyushu University and had a working session with the "
+            "Vietnamese Consulate General in Fukuoka.\n")
+    _, events = _extract(page, dt.date(2024, 5, 10))
+    assert sorted(e.event_type for e in events) == ["meeting", "visit"]
