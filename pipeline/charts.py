@@ -9,13 +9,15 @@ font, fixed size and dpi, and no `Software` or date metadata in the PNG.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
-
-import matplotlib
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from pipeline import stats
+from pipeline.spill import LazyRows
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 EVENTS_PER_YEAR = "events_per_year.png"
 PARTNER_NETWORK = "partner_network.png"
@@ -33,6 +35,8 @@ MAX_HOME_ACTORS = 10
 
 
 def _save(fig: Figure, path: Path) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     FigureCanvasAgg(fig)
     fig.savefig(path, format="png", dpi=STYLE["savefig.dpi"], metadata={"Software": None})
 
@@ -43,6 +47,9 @@ def _empty(ax, message: str) -> None:
 
 
 def events_per_year_chart(rows: stats.Rows, version: str, path: Path) -> None:
+    import matplotlib  # imported when drawing only: the card's text needs the file names, not matplotlib
+    from matplotlib.figure import Figure
+
     counts, undated = stats.events_per_year_by_country(rows)
     names = stats.country_names(rows)
     totals: Counter = Counter()
@@ -93,6 +100,9 @@ def _column(ids: list[str], x: float, ax, actors: dict, weight: dict, side: str)
 
 
 def partner_network_chart(rows: stats.Rows, version: str, path: Path) -> None:
+    import matplotlib
+    from matplotlib.figure import Figure
+
     actors = stats.actors_by_id(rows)
     edges = stats.partner_network(rows)
     partners = [a for a, _ in stats.largest_partners(rows, MAX_PARTNERS)]
@@ -137,3 +147,9 @@ def write_charts(rows: stats.Rows, version: str, folder: Path) -> list[str]:
     events_per_year_chart(rows, version, folder / EVENTS_PER_YEAR)
     partner_network_chart(rows, version, folder / PARTNER_NETWORK)
     return list(CHART_FILES)
+
+
+def write_charts_of_tables(tables: Mapping, version: str, folder: Path) -> list[str]:
+    """`write_charts` of a mapping of Arrow tables (for a process of its own: spilled tables travel as
+    their folder, and the process reads only the columns the charts use)."""
+    return write_charts(LazyRows(tables), version, folder)

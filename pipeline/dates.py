@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 MONTHS = {
     "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
@@ -139,9 +140,13 @@ _DIGIT = re.compile(r"\d")
 def find_dates(folded: str, start: int = 0, end: int | None = None,
                reference: dt.date | None = None) -> list[DateExpr]:
     """Every non-overlapping date expression in `folded[start:end]`, in text order."""
-    end = len(folded) if end is None else end
+    return list(_dates_in(folded, start, len(folded) if end is None else end, reference))
+
+
+@lru_cache(maxsize=1024)  # the event and agreement passes read the same sentences and clauses again
+def _dates_in(folded: str, start: int, end: int, reference: dt.date | None) -> tuple[DateExpr, ...]:
     if not _DIGIT.search(folded, start, end):
-        return []
+        return ()
     found: list[DateExpr] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:
@@ -155,7 +160,7 @@ def find_dates(folded: str, start: int = 0, end: int | None = None,
             d_start, d_end, precision, explicit = parsed
             taken.append((s, e))
             found.append(DateExpr(d_start, d_end, precision, m.group().strip(), s, e, explicit))
-    return sorted(found, key=lambda d: d.char_start)
+    return tuple(sorted(found, key=lambda d: d.char_start))
 
 
 def parse_published(line: str) -> tuple[dt.date, str] | None:

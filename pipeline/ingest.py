@@ -189,6 +189,12 @@ def _bad_char(char: str) -> bool:
     return unicodedata.category(char) in ("Cc", "Zl", "Zp", "Cs")
 
 
+#: Every character `_bad_char` accepts (the categories Cc, Zl, Zp, Cs are these fixed ranges; a test
+#: checks it), for one regex search per name instead of a category lookup per character.
+_BAD_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_BAD_OR_BACKSLASH = re.compile(r"[\\\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
 def _escape(char: str) -> str:
     if char in _ESCAPES:
         return _ESCAPES[char]
@@ -202,7 +208,7 @@ def _escape(char: str) -> str:
 def entry_name(path: str) -> str:
     """How an input entry is named in the release: the path itself when it is plain, else the path
     with backslashes, control characters and undecodable bytes escaped (one-to-one)."""
-    if not any(c == "\\" or _bad_char(c) for c in path):
+    if not _BAD_OR_BACKSLASH.search(path):
         return path
     return "".join(_escape(c) for c in path)
 
@@ -234,7 +240,7 @@ def _read_regular_file(entry: os.DirEntry, root: Path, max_bytes: int) -> bytes:
     """The bytes of a regular file inside the input, at most `max_bytes + 1`; raises `Rejected`
     for anything else. Special files are detected by stat and opened non-blocking, so a FIFO
     swapped in after the check still cannot hang the build."""
-    if any(_bad_char(c) for c in entry.name):
+    if _BAD_CHARS.search(entry.name):
         raise Rejected("bad_file_name", "file name contains control characters, line breaks or undecodable bytes")
     if entry.is_symlink():
         target = Path(os.path.realpath(entry.path))

@@ -7,6 +7,9 @@ and JSON Lines with the same rows in the same order, plus
 charts (`pipeline.card`, `pipeline.charts`), `manifest.json` (sha256 and
 rows of every file, inputs digest, code version) and the validation
 reports. Same inputs and code give the same bytes: no clock, sorted rows.
+When the tables are spilled (a `paradip build`) and not too large, the charts
+are drawn by a process of their own while this one validates and writes the
+tables.
 The release is written beside the target (a hidden `.<version>.tmp-<pid>-*`
 folder), synced to disk and renamed into place only after it validated, so
 a killed build leaves the previous release intact and no partial release;
@@ -20,10 +23,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow as pa
@@ -32,13 +38,13 @@ import pyarrow.parquet as pq
 from pipeline import semver
 from pipeline.card import BuildInfo, render_card
 from pipeline.catalog import croissant, datapackage
-from pipeline.charts import write_charts
+from pipeline.charts import write_charts, write_charts_of_tables
 from pipeline.jsonl import jsonl_chunks
 from pipeline.params import load_params
 from pipeline.provenance import code_version
 from pipeline.releases import update_index
 from pipeline.resolve import Tables, read_tables
-from pipeline.spill import LazyRows
+from pipeline.spill import LazyRows, SpilledTables
 from pipeline.validate import ValidationFailed, validate_tables, write_report
 from schemas.derive import json_schemas
 from schemas.records import SCHEMA_VERSION
@@ -80,7 +86,10 @@ def _write_json(path: Path, data: dict, sort_keys: bool = False) -> None:
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False, sort_keys=sort_keys) + "\n", encoding="utf-8")
 
 
-def _write_release(folder: Path, version: str, date: str | None, arrow: dict[str, pa.Table], report) -> None:
+def _write_release(folder: Path, version: str, date: str | None, arrow: dict[str, pa.Table], report,
+                   charts: tuple[Path, Future] | None = None) -> None:
+    """Every file of the release into `folder`; `charts`, when given, are being drawn elsewhere (see
+    `_charts_aside`)."""
     files: dict[str, dict] = {}
     for name, table in arrow.items():
         write_parquet(table, folder / f"{name}.parquet")
@@ -95,7 +104,13 @@ def _write_release(folder: Path, version: str, date: str | None, arrow: dict[str
     rows = LazyRows(arrow)  # row dicts of only the columns the card reads: whole tables would not fit at scale
     info = BuildInfo(version, date, inputs_digest(arrow["documents"], arrow["quarantine"]), code_version(),
                      f"pyarrow {pa.__version__}")
-    extras = write_charts(rows, version, folder)
+    if charts:
+        drawn, names = charts
+        extras = names.result()
+        for name in extras:
+            shutil.copyfile(drawn / name, folder / name)
+    else:
+        extras = write_charts(rows, version, folder)
     (folder / "README.md").write_text(render_card(arrow, rows, report, info), encoding="utf-8")
     for extra in ("datapackage.json", "croissant.json", "schema.json", "validation.json", "validation.md",
                   "README.md", *extras):
@@ -134,6 +149,26 @@ def _remove_stale_staging(dataset_dir: Path) -> None:
             continue  # alive, another user's
 
 
+#: Rows of `event_participants` (the largest table the charts read) up to which the charts are drawn by a
+#: process of their own: beyond, that process's row objects would not fit beside validation in 1 GiB.
+CHARTS_ASIDE_MAX_ROWS = 200_000
+
+
+@contextmanager
+def _charts_aside(tables: Tables, version: str):
+    """(folder, future of the chart file names): the charts drawn by a process of their own into a
+    temporary folder, while this one validates and writes the tables (a second core is free once
+    extraction is done); None for tables held in memory or too large, which are drawn here (sharing
+    the card's figures). Spilled tables travel as their folder: nothing is copied. A spawned process
+    talks through pipes only (a fork server would open a socket)."""
+    if not isinstance(tables, SpilledTables) or tables.rows.get("event_participants", 0) > CHARTS_ASIDE_MAX_ROWS:
+        yield None
+        return
+    with tempfile.TemporaryDirectory(prefix="paradip-charts-") as folder, \
+            ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield Path(folder), pool.submit(write_charts_of_tables, tables, version, Path(folder))
+
+
 def publish(tables: Tables, dataset_dir: Path, version: str, date: str | None = None,
             inputs: list[str] | None = None) -> Path:
     """Validate and publish, then index the dataset folder; returns the release folder.
@@ -141,9 +176,15 @@ def publish(tables: Tables, dataset_dir: Path, version: str, date: str | None = 
     `inputs` is the ingest inventory: every entry must be published or quarantined exactly once.
     Raises `ValidationFailed` or `ReleaseExists`, and `ValueError` for a version that is not X.Y.Z."""
     semver.parse(version)
-    arrow, report = validate_tables(tables, inputs)
-    if not report.ok:
-        raise ValidationFailed(report)
+    with _charts_aside(tables, version) as charts:
+        arrow, report = validate_tables(tables, inputs)
+        if not report.ok:
+            raise ValidationFailed(report)
+        return _publish_valid(arrow, report, dataset_dir, version, date, charts)
+
+
+def _publish_valid(arrow: dict[str, pa.Table], report, dataset_dir: Path, version: str, date: str | None,
+                   charts: tuple[Path, Future] | None) -> Path:
     dataset_dir.mkdir(parents=True, exist_ok=True)
     _remove_stale_staging(dataset_dir)
     target = dataset_dir / version
@@ -151,7 +192,7 @@ def publish(tables: Tables, dataset_dir: Path, version: str, date: str | None = 
     exists = ReleaseExists(f"release {version} already exists in {dataset_dir} with different content: "
                            f"bump release.version in params.yaml (or delete {target} if it was never shared)")
     try:
-        _write_release(staging, version, date, arrow, report)
+        _write_release(staging, version, date, arrow, report, charts)
         os.chmod(staging, 0o755)
         if target.exists():
             if not _same_release(staging, target):

@@ -21,6 +21,7 @@ _MENU_SPLIT = re.compile(r"\s{2,}|\s*[|•·»]\s*")
 _TITLE_STAMP = re.compile(r"\((\d{1,2}:\d\d\s+\d{1,2}[/-]\d{1,2}[/-](?:19|20)\d\d)\)\s*$")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _SENTENCE_PUNCT = tuple('.!?:;"”)…')
+_KEPT_RUN = re.compile(rb"\x01+")  # a run of kept characters in the keep mask
 
 
 @dataclass
@@ -226,22 +227,21 @@ def segment(text: str) -> Segmented:
             keep_mask[line.start:line.end] = b"\x01" * (line.end - line.start)
     for a, b in cut:
         keep_mask[a:b] = b"\x00" * (b - a)
-    ranges, start = [], None
-    for i, flag in enumerate(keep_mask):
-        if flag and start is None:
-            start = i
-        elif not flag and start is not None:
-            ranges.append((start, i))
-            start = None
-    if start is not None:
-        ranges.append((start, len(text)))
+    ranges = [m.span() for m in _KEPT_RUN.finditer(keep_mask)]
     seg.kept = [(s, e) for s, e in ranges if text[s:e].strip()]
     return seg
 
 
 def main_text(text: str, kept: list[tuple[int, int]]) -> str:
     """Same-length copy of `text` with everything outside `kept` blanked (newlines stay)."""
-    out = [c if c == "\n" else " " for c in text]
+    blank = "\n".join(" " * len(line) for line in text.split("\n"))
+    if any(e0 > s1 for (_, e0), (s1, _) in zip(kept, kept[1:])):  # not in order: pasted one by one
+        out = list(blank)
+        for s, e in kept:
+            out[s:e] = text[s:e]
+        return "".join(out)
+    parts, pos = [], 0
     for s, e in kept:
-        out[s:e] = text[s:e]
-    return "".join(out)
+        parts += [blank[pos:s], text[s:e]]
+        pos = e
+    return "".join(parts) + blank[pos:]

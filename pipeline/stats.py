@@ -13,6 +13,7 @@ itself (which takes part in nearly everything).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter, defaultdict
 
 import pyarrow as pa
@@ -22,6 +23,25 @@ Rows = dict[str, list[dict]]
 HOME = "VN"
 
 
+def _once_per_release(function):
+    """Compute `function(rows, *args)` once per release: rows that carry a `memo` dict (the card's
+    `pipeline.spill.LazyRows`) keep the result there, since the card and both charts ask for the same
+    figures; callers never mutate what they get."""
+
+    @functools.wraps(function)
+    def once(rows, *args):
+        memo = getattr(rows, "memo", None)
+        if memo is None:
+            return function(rows, *args)
+        key = (function.__name__, args)
+        if key not in memo:
+            memo[key] = function(rows, *args)
+        return memo[key]
+
+    return once
+
+
+@_once_per_release
 def actors_by_id(rows: Rows) -> dict[str, dict]:
     return {a["actor_id"]: a for a in rows["actors"]}
 
@@ -31,6 +51,7 @@ def _iso_name(code: str) -> str:
     return getattr(country, "common_name", None) or getattr(country, "name", None) or code
 
 
+@_once_per_release
 def country_names(rows: Rows) -> dict[str, str]:
     """Country code -> the name the release gives its country actor, else the ISO 3166 name."""
     names = {a["country"]: a["name"] for a in rows["actors"] if a["kind"] == "country" and a["country"]}
@@ -38,6 +59,7 @@ def country_names(rows: Rows) -> dict[str, str]:
     return {code: names.get(code) or _iso_name(code) for code in sorted(codes)}
 
 
+@_once_per_release
 def participants_by_event(rows: Rows) -> dict[str, set[str]]:
     out: dict[str, set[str]] = defaultdict(set)
     for p in rows["event_participants"]:
@@ -45,6 +67,7 @@ def participants_by_event(rows: Rows) -> dict[str, set[str]]:
     return out
 
 
+@_once_per_release
 def event_partner_countries(rows: Rows) -> dict[str, set[str]]:
     """Event id -> the partner countries among its participants (possibly none)."""
     actors = actors_by_id(rows)
@@ -57,6 +80,7 @@ def _year(value) -> int | None:
     return value.year if isinstance(value, dt.date) else None
 
 
+@_once_per_release
 def events_per_year_by_country(rows: Rows) -> tuple[Counter, int]:
     """Counter of (year, partner country) over dated events, and how many events have no date."""
     partners = event_partner_countries(rows)
@@ -104,6 +128,7 @@ def is_vietnamese_side(actor: dict) -> bool:
     return actor["country"] == HOME and actor["kind"] != "country"
 
 
+@_once_per_release
 def partner_network(rows: Rows) -> Counter:
     """Counter of (Vietnamese actor id, foreign partner id) -> events both took part in."""
     actors = actors_by_id(rows)
@@ -117,6 +142,7 @@ def partner_network(rows: Rows) -> Counter:
     return edges
 
 
+@_once_per_release
 def largest_partners(rows: Rows, limit: int) -> list[tuple[str, int]]:
     """(foreign partner id, events shared with the Vietnamese side), largest first, ties by name."""
     actors = actors_by_id(rows)

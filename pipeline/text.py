@@ -9,7 +9,9 @@ changes without inserting anything.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -113,6 +115,40 @@ def sentences(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]
         if e - s >= 2:
             spans.append((s, e))
     return spans
+
+
+# a backreference or a conditional group: numbering shifts when patterns are joined, so never joined
+_NUMBERED_REFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(")
+_JOINED: dict[int, tuple[Sequence[re.Pattern], re.Pattern | None]] = {}
+
+
+def _joined(patterns: Sequence[re.Pattern]) -> re.Pattern | None:
+    """One pattern matching wherever one of `patterns` matches, or None when they cannot be joined
+    (different flags, backreferences, clashing group names, inline global flags). Cached per sequence
+    object (rule lists are built once and never changed; the entry keeps the sequence alive, so its id
+    is never reused)."""
+    cached = _JOINED.get(id(patterns))
+    if cached is not None and cached[0] is patterns:
+        return cached[1]
+    joined = None
+    flags = {p.flags for p in patterns}
+    if len(flags) == 1 and not any(_NUMBERED_REFERENCE.search(p.pattern) for p in patterns):
+        try:
+            joined = re.compile("|".join(f"(?:{p.pattern})" for p in patterns), flags.pop())
+        except re.error:
+            joined = None
+    _JOINED[id(patterns)] = (patterns, joined)
+    return joined
+
+
+def matches_any(patterns: Sequence[re.Pattern], text: str, pos: int = 0, endpos: int = sys.maxsize) -> bool:
+    """`any(p.search(text, pos, endpos) for p in patterns)`, in one regex pass when the patterns join."""
+    if not patterns:
+        return False
+    joined = _joined(patterns)
+    if joined is None:
+        return any(p.search(text, pos, endpos) for p in patterns)
+    return joined.search(text, pos, endpos) is not None
 
 
 def nfc(text: str) -> str:

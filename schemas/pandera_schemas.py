@@ -12,6 +12,8 @@ import datetime as dt
 
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
 
 from schemas.derive import ColumnSpec, columns
 from schemas.records import MODELS_BY_TABLE, SPAN_TABLES, TABLE_MODELS, Record
@@ -56,6 +58,17 @@ def _dtype(col: ColumnSpec):
     return "int64" if col.base is int else None
 
 
+def _is_in(s: pd.Series, keys: set) -> pd.Series:
+    """`s.isin(keys)`; on an Arrow-backed string column one Arrow `is_in` (pandas would turn every key
+    into an Arrow scalar and back, the slowest step of validating a large release)."""
+    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"):
+        return s.isin(keys)
+    values = pyarrow.array(s.array)
+    strings = pyarrow.array([k for k in keys if isinstance(k, str)], type=values.type)
+    found = pc.fill_null(pc.is_in(values, value_set=strings), False)
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=s.index, name=s.name)
+
+
 def _key_set(frame: pd.DataFrame, column: str) -> set:
     return set(frame[column].dropna().tolist()) if column in frame else set()
 
@@ -69,11 +82,11 @@ def table_schema(model: type[Record], frames: dict[str, pd.DataFrame]) -> pa.Dat
         for fk in spec.foreign_keys:
             if fk.columns == (col.name,) and fk.ref_table in frames:
                 ids = _key_set(frames[fk.ref_table], fk.ref_columns[0])
-                checks.append(pa.Check(lambda s, ids=ids: s.isin(ids), ignore_na=True, name=f"fk_{col.name}"))
+                checks.append(pa.Check(lambda s, ids=ids: _is_in(s, ids), ignore_na=True, name=f"fk_{col.name}"))
         for child, child_column in spec.required_children:
             if col.name == spec.primary_key[0] and child in frames:
                 have = _key_set(frames[child], child_column)
-                checks.append(pa.Check(lambda s, have=have: s.isin(have), name=f"has_{child}"))
+                checks.append(pa.Check(lambda s, have=have: _is_in(s, have), name=f"has_{child}"))
         if spec.name in SPAN_TABLES and col.name == "char_end" and "documents" in frames:
             docs = frames["documents"]
             lengths = dict(zip(docs["doc_id"], docs["text_length"]))

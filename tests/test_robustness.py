@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -158,6 +159,18 @@ def test_entry_names_stay_distinct_when_escaped(tmp_path, params):
     reasons = {row["file"]: row["reason"] for row in result.tables["quarantine"]}
     assert reasons == {"in/a\\nb.txt": "bad_file_name", "in/a\\\\nb.txt": "no_main_text"}
     assert "in/z\\\\article.txt" in {row["source_path"] for row in result.tables["documents"]}
+
+
+def test_bad_name_characters_are_one_regex_of_the_unicode_categories():
+    """The regexes that screen entry names accept exactly the characters of the categories Cc, Zl, Zp
+    and Cs (and, for escaping, the backslash), over all of Unicode."""
+    from pipeline.ingest import _BAD_CHARS, _BAD_OR_BACKSLASH
+
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        bad = unicodedata.category(char) in ("Cc", "Zl", "Zp", "Cs")
+        assert bool(_BAD_CHARS.match(char)) == bad, hex(code)
+        assert bool(_BAD_OR_BACKSLASH.match(char)) == (bad or char == "\\"), hex(code)
 
 
 def test_unexpected_error_on_one_entry_quarantines_only_that_entry(tmp_path, monkeypatch):
