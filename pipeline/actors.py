@@ -356,8 +356,8 @@ def _org_pass(d: _Doc) -> None:
             j = e + 1
             if toks[j].text == "the" and j + 1 < n:
                 j += 1
-            if toks[e].text == "and" and _another_org_head(toks, j, heads):
-                break  # "Samsung Electronics and Hyundai Motors": two bodies
+            if toks[e].text == "and" and (_another_org_head(toks, j, heads) or (s < h and e == h + 1)):
+                break  # "Samsung Electronics and Hyundai Motors", "Vietnam Airlines and Aeroflot": two bodies
             if _cap_word(toks[j]) and toks[j].text.lower() not in title_words and toks[j].text not in not_org \
                     and not _looks_like_person_start(d, j):
                 e = j + 1
@@ -468,8 +468,10 @@ def _vi_org_pass(d: _Doc) -> None:
                     or (toks[e].text in ("tai", "va", "-") and e + 1 < n and _cap_word(toks[e + 1])
                         and (toks[e].text != "tai" or form["head"] in _MISSION_HEADS)
                         and not (toks[e].text == "va" and _vi_org_head_at(d, e + 1, forms_by_first)))
-                    or (toks[e].text[:1].islower() and _in_vi_compound(d, e))):
-                e += 1
+                    or (toks[e].text[:1].islower() and _in_vi_compound(d, e))
+                    or (toks[e].text[:1].islower() and toks[e].text not in _VI_FUNCTION_WORDS and e + 1 < n
+                        and d.claimed[e + 1] is not None and d.claimed[e + 1].kind in ("locality", "country"))):
+                e += 1  # "Công ty Khai thác cảng Hamburg": a common noun before the place it names
             name = d.span_text(i, e)
             country = _country_inside(d, end, e)
             if form["head"] in _MISSION_HEADS:
@@ -481,6 +483,8 @@ def _vi_org_pass(d: _Doc) -> None:
             break
 
 
+#: Vietnamese function words that end a body's name ("... tại Hà Nội", "... của Nhật Bản").
+_VI_FUNCTION_WORDS = frozenset({"tai", "cua", "o", "va", "voi", "tu", "den", "cho", "ve", "trong", "thuoc"})
 #: Diplomatic missions, named with where they sit ("Đại sứ quán X tại Y"); other bodies end before "tại".
 _MISSION_HEADS = ("Dai su quan", "Tong Lanh su quan", "Lanh su quan", "Phai doan")
 
@@ -489,7 +493,7 @@ def _name_after_place(d: _Doc, i: int) -> bool:
     """A Vietnamese full name right after a place ends the body before it ("Thương hội ... Trung Quốc
     Trương Ngọc Tinh"); a name right after the head ("Đại học Tôn Đức Thắng") is the body's own."""
     before = d.claimed[i - 1] if i > 0 else None
-    return before is not None and before.kind in ("country", "locality") and _vn_name_at(d, i)
+    return before is not None and before.end == i and before.kind in ("country", "locality") and _vn_name_at(d, i)
 
 
 def _in_vi_compound(d: _Doc, i: int) -> bool:
@@ -730,6 +734,17 @@ def _title_before_claim(d: _Doc, s: int) -> bool:
     return False
 
 
+def _partial_names_to_full(d: _Doc) -> None:
+    """`Valdes Rivero` after `Ernesto Valdes Rivero`: the end of one person's full name is that person."""
+    people = [c for c in d.claims if c.kind == "person"]
+    names = {c.key: tuple(t.text for t in d.toks[c.start:c.end]) for c in people}
+    for c in people:
+        tail = names[c.key]
+        fuller = {key for key, name in names.items() if len(name) > len(tail) >= 2 and name[-len(tail):] == tail}
+        if len(fuller) == 1:
+            c.key = fuller.pop()
+
+
 def _short_form_pass(d: _Doc) -> None:
     """`Quyen`, `Mr. Quyen`, `ong Tuan` -> the one person of the document with that name part."""
     surnames, _ = vn_name_parts()
@@ -742,6 +757,7 @@ def _short_form_pass(d: _Doc) -> None:
         for name, key in full_names.get(t.text, {}).items():
             if d.claimed[i] is None and tuple(x.text for x in d.toks[i:i + len(name)]) == name:
                 d.claim(i, i + len(name), key, "person", None, None)  # the full name again, without its title
+    _partial_names_to_full(d)
     by_part: dict[str, set[str]] = {}
     for c in d.claims:
         if c.kind != "person":
@@ -859,7 +875,7 @@ def find_actors(text: str, main: str) -> DocActors:
     actors: dict[str, LocalActor] = {}
     mentions: list[MentionSpan] = []
     for c in sorted(d.claims, key=lambda c: c.start):
-        if c.kind == "outlet" or fold_key(d.span_text(c.start, c.end)) in title_only:
+        if c.kind in ("outlet", "region") or fold_key(d.span_text(c.start, c.end)) in title_only:
             continue  # "Politburo member": a part of a title, not an actor
         surface = d.span_text(c.start, c.end)
         actor = actors.setdefault(c.key, LocalActor(c.key, c.kind, c.country, c.canonical))

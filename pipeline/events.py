@@ -65,6 +65,7 @@ def _cues() -> dict:
                         for k, v in r["event_triggers"].items()},
         "priority": r["event_priority"],
         "modal": comp(r["modal_cues"]),
+        "clause_modal": comp(r["clause_modal_cues"]),
         "agreements": {k: comp(v) for k, v in r["agreement_cues"].items()},
         "any_agreement": re.compile("|".join(f"(?:{p})" for v in r["agreement_cues"].values() for p in v),
                                     re.IGNORECASE),
@@ -75,6 +76,7 @@ def _cues() -> dict:
         "both_sides": comp(r["both_sides"]),
         "enumerations": comp(r["enumerations"]),
         "both_sides_or_places": comp(r["both_sides"] + r["both_places"]),
+        "both_places": comp(r["both_places"]),
         "accented": {k: set(v) for k, v in r["accented_triggers"].items()},
         "paired": [(re.compile(p["pattern"], re.IGNORECASE), p["types"]) for p in r["paired_triggers"]],
     }
@@ -83,7 +85,8 @@ def _cues() -> dict:
 _CLAUSE_SPLIT = re.compile(r";|\n|,\s+(?=(?:during|while|trong|nhan dip|then|and then)\b)", re.IGNORECASE)
 #: A second happening joined by "and" ("visited the museum and met with ..."): a clause sharing the subject.
 _AND_VERB = re.compile(
-    r",?\s+and\s+(?=(?:met|meets|visited|visits|toured|tours|signed|signs|attended|attends|received|receives)\b)"
+    r",?\s+and\s+(?=(?:met|meets|visited|visits|toured|tours|signed|signs|attended|attends|received|receives"
+    r"|had (?:a |an )?(?:working session|meeting|talks))\b)"
     r"|\s+va\s+(?=tham du\b)", re.IGNORECASE)
 #: Characters around a second trip of a clause whose names are its participants.
 _PAIRED_REACH = 90
@@ -236,7 +239,8 @@ def _signs_something(clause: str, m: re.Match) -> bool:
 def _is_modal(clause: str, upto: int) -> bool:
     """A proposal, wish or invitation governs the trigger (cue shortly before it, or it is the trigger)."""
     window_start = max(0, upto - 70)
-    return matches_any(_cues()["modal"], clause, window_start, upto + 12)
+    return matches_any(_cues()["modal"], clause, window_start, upto + 12) \
+        or matches_any(_cues()["clause_modal"], clause, 0, upto)
 
 
 def _event_names(text: str, folded: str, s: int, e: int) -> list[str]:
@@ -508,6 +512,7 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
     countries_by_freq = _country_ranking(doc_actors)
     out: list[LocalAgreement] = []
     earlier_keys: list[str] = []
+    seen_keys: list[str] = []
     for s_start, s_end in sentences(main, kept):
         if _is_headline(folded, kept, s_start, s_end):
             continue
@@ -517,6 +522,8 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
             # "both sides signed an MoU": the document's home and the sides named just before
             keys += [k for k in [doc_actors.home, *earlier_keys] if k and k not in keys]
         earlier_keys = keys
+        previous_keys = list(reversed(seen_keys))
+        seen_keys += keys
         # the types with a cue here (most sentences have none), one joined regex each
         present = [(atype, patterns) for atype, patterns in cues["agreements"].items()
                    if matches_any(patterns, folded, s_start, s_end)]
@@ -530,6 +537,11 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
                 rel = m.start() - window_start
                 status = _status(atype, window, rel)
                 parties = _parties(atype, keys, doc_actors, countries_by_freq, folded, (s_start, m.start(), m.end(), s_end))
+                if not parties and status in ("proposed", "negotiating") \
+                        and matches_any(cues["both_places"], sentence):
+                    # "she proposed that the two localities sign an agreement": the home and the places named before
+                    parties = [k for k in dict.fromkeys([doc_actors.home, *previous_keys]) if k
+                               and _kind(doc_actors, k) == "locality"][:2]
                 if not parties or (atype == "sister_city" and len(parties) < 2):
                     break  # a twinning ties two places: "cooperation with twin cities" names none
                 reference_year = published.year if published else None

@@ -28,7 +28,7 @@ class Entry:
     """One named thing of the reference data."""
 
     key: str  # stable identity: "country:VN", "vnloc:ha-noi", "loc:guangxi", "org:unesco"
-    kind: str  # codebook actor kind, or "outlet" for news outlets (noise, never an actor)
+    kind: str  # codebook actor kind, or "outlet" / "region" (news outlets, continents and regions: never actors)
     country: str | None
     name: str  # canonical English name
 
@@ -99,6 +99,10 @@ class Gazetteer:
                 self._add(form, entry)
         for row in _rows("news_outlets.csv"):
             entry = Entry(f"outlet:{slug(row['name'])}", "outlet", row.get("country") or None, row["name"])
+            for form in [row["name"], *_split(row["aliases"])]:
+                self._add(form, entry)
+        for row in _rows("regions.csv"):
+            entry = Entry(f"region:{slug(row['name'])}", "region", None, row["name"])
             for form in [row["name"], *_split(row["aliases"])]:
                 self._add(form, entry)
 

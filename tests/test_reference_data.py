@@ -16,6 +16,7 @@ HEADERS = {
     "foreign_localities.csv": ["id", "name", "country", "level", "names_vi", "aliases"],
     "organizations.csv": ["name", "kind", "country", "aliases"],
     "news_outlets.csv": ["name", "aliases", "country"],
+    "regions.csv": ["name", "aliases"],
     "vn_bodies.csv": ["key", "name_en", "name_vi", "aliases_en", "aliases_vi", "kind", "scope"],
     "titles.csv": ["title", "language", "category", "aliases"],
     "sectors.csv": ["sector", "language", "keyword"],
@@ -29,6 +30,7 @@ MULTI_COLUMNS = {
     "foreign_localities.csv": ["names_vi", "aliases"],
     "organizations.csv": ["aliases"],
     "news_outlets.csv": ["aliases"],
+    "regions.csv": ["aliases"],
     "vn_bodies.csv": ["name_vi", "aliases_en", "aliases_vi"],
     "titles.csv": ["aliases"],
 }
@@ -40,6 +42,7 @@ REQUIRED_COLUMNS = {
     "foreign_localities.csv": ["id", "name", "country", "level"],
     "organizations.csv": ["name", "kind"],
     "news_outlets.csv": ["name", "country"],
+    "regions.csv": ["name"],
     "vn_bodies.csv": ["key", "name_en", "name_vi", "kind", "scope"],
     "titles.csv": ["title", "language", "category"],
     "sectors.csv": ["sector", "language", "keyword"],

@@ -550,3 +550,33 @@ def test_a_name_before_a_level_noun_is_a_place_missing_from_the_reference_data()
     place = found.actors["loc:mayabeque"]
     assert (place.kind, place.country) == ("locality", "CU")
     assert [a.key for a in found.actors.values() if a.kind == "locality"] == ["loc:mayabeque", "vnloc:gia-lai"]
+
+
+def test_regions_names_ending_in_a_head_and_partial_names():
+    page = ("Flights by Vietnam Airlines and Aeroflot link the Asia-Pacific region. Ambassador Maria Lopez Garcia "
+            "met him; Lopez Garcia said the Hiệp hội Doanh nghiệp Đức - châu Á Thái Bình Dương supports the "
+            "Công ty Khai thác cảng Hamburg tại Hà Nội and the Chính phủ nhân dân tỉnh Vân Nam.\n")
+    found = find_actors(page, page)
+    assert "org:vietnam-airlines" in found.actors and not any("aeroflot" in k for k in found.actors)
+    assert not {"vnloc:thai-binh", "vnloc:binh-duong"} & set(found.actors)
+    assert {m.key for m in found.mentions if "Garcia" in m.text} == {"person:maria lopez garcia"}
+    assert "org:cong-ty-khai-thac-cang-hamburg" in found.actors
+    assert found.actors["gov:city-government:loc:cn-yunnan"].kind == "government"
+
+
+def test_a_proposal_governs_its_clause_and_names_the_two_localities_as_parties():
+    page = ("Governor Ivan Petrov of Russia's Sakhalin region received a delegation of Quang Ngai province on "
+            "June 2.\nHe proposed that the two localities sign an agreement on cooperation in fisheries at the "
+            "Eastern Economic Forum next year.\n")
+    _, events = _extract(page, dt.date(2024, 6, 3))
+    assert [e.event_type for e in events] == ["meeting"]
+    (agreement,) = _agreements(page, dt.date(2024, 6, 3))
+    assert agreement.status == "proposed" and agreement.parties[0] == "vnloc:quang-ngai"
+    assert len(agreement.parties) == 2 and "sakhalin" in agreement.parties[1]
+
+
+def test_having_a_working_session_after_a_visit_is_a_meeting_of_its_own():
+    page = ("On May 9, the Quang Ngai delegation visited Kyushu University and had a working session with the "
+            "Vietnamese Consulate General in Fukuoka.\n")
+    _, events = _extract(page, dt.date(2024, 5, 10))
+    assert sorted(e.event_type for e in events) == ["meeting", "visit"]
