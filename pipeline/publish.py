@@ -23,12 +23,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
 import sys
 import tempfile
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -36,6 +35,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import semver
+from pipeline.aside import aside_pool
 from pipeline.card import BuildInfo, render_card
 from pipeline.catalog import croissant, datapackage
 from pipeline.charts import write_charts, write_charts_of_tables
@@ -159,13 +159,11 @@ def _charts_aside(tables: Tables, version: str):
     """(folder, future of the chart file names): the charts drawn by a process of their own into a
     temporary folder, while this one validates and writes the tables (a second core is free once
     extraction is done); None for tables held in memory or too large, which are drawn here (sharing
-    the card's figures). Spilled tables travel as their folder: nothing is copied. A spawned process
-    talks through pipes only (a fork server would open a socket)."""
+    the card's figures). Spilled tables travel as their folder: nothing is copied."""
     if not isinstance(tables, SpilledTables) or tables.rows.get("event_participants", 0) > CHARTS_ASIDE_MAX_ROWS:
         yield None
         return
-    with tempfile.TemporaryDirectory(prefix="paradip-charts-") as folder, \
-            ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with tempfile.TemporaryDirectory(prefix="paradip-charts-") as folder, aside_pool() as pool:
         yield Path(folder), pool.submit(write_charts_of_tables, tables, version, Path(folder))
 
 

@@ -76,8 +76,17 @@ class _Columns(dict):
     def __missing__(self, name: str) -> list:
         if name not in self.table.column_names:
             raise KeyError(name)
-        self[name] = values = self.table.column(name).to_pylist()
+        column = self.table.column(name)
+        self[name] = values = _shared_strings(column) if pa.types.is_string(column.type) else column.to_pylist()
         return values
+
+
+def _shared_strings(column: pa.ChunkedArray) -> list:
+    """`column.to_pylist()` of a string column, with one Python string per distinct value (ids repeat
+    across rows: a string per row would hold hundreds of MB at archive scale)."""
+    encoded = column.combine_chunks().dictionary_encode()
+    distinct = [*encoded.dictionary.to_pylist(), None]  # a null's index becomes -1: the None at the end
+    return list(map(distinct.__getitem__, encoded.indices.fill_null(-1).to_pylist()))
 
 
 class _Row(Mapping):

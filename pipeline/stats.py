@@ -26,7 +26,8 @@ HOME = "VN"
 def _once_per_release(function):
     """Compute `function(rows, *args)` once per release: rows that carry a `memo` dict (the card's
     `pipeline.spill.LazyRows`) keep the result there, since the card and both charts ask for the same
-    figures; callers never mutate what they get."""
+    figures; callers never mutate what they get. Only for results much smaller than the tables (one
+    entry per event kept for the whole card would cost hundreds of MB at archive scale)."""
 
     @functools.wraps(function)
     def once(rows, *args):
@@ -59,7 +60,6 @@ def country_names(rows: Rows) -> dict[str, str]:
     return {code: names.get(code) or _iso_name(code) for code in sorted(codes)}
 
 
-@_once_per_release
 def participants_by_event(rows: Rows) -> dict[str, set[str]]:
     out: dict[str, set[str]] = defaultdict(set)
     for p in rows["event_participants"]:
@@ -67,7 +67,6 @@ def participants_by_event(rows: Rows) -> dict[str, set[str]]:
     return out
 
 
-@_once_per_release
 def event_partner_countries(rows: Rows) -> dict[str, set[str]]:
     """Event id -> the partner countries among its participants (possibly none)."""
     actors = actors_by_id(rows)

@@ -214,3 +214,16 @@ def test_streamed_build_sets_aside_the_same_entries_as_the_ingest_stage(sequenti
     built = sequential.arrow["quarantine"]
     assert [tuple(r.values()) for r in built.select(["file", "sha256", "reason", "message"]).to_pylist()] == expected
     assert {q.reason for q in quarantine} >= {"duplicate", "near_duplicate"}
+
+
+def test_card_rows_read_string_columns_as_shared_strings():
+    """The card's rows hold one string object per distinct value of a string column, with the values,
+    nulls and order of `to_pylist`, across chunks."""
+    from pipeline.spill import TableRows
+
+    ids = pa.chunked_array([["act_a", "act_b", None], ["act_a", "act_c", "act_b"]])
+    table = pa.table({"actor_id": ids, "n": pa.chunked_array([[1, 2, 3], [4, None, 6]])})
+    rows = TableRows(table)
+    values = [row["actor_id"] for row in rows]
+    assert values == ids.to_pylist() and [row["n"] for row in rows] == [1, 2, 3, 4, None, 6]
+    assert values[0] is values[3] and values[1] is values[5]
