@@ -16,6 +16,15 @@ from functools import lru_cache
 from pipeline.gazetteer import Entry, accented_surnames, gazetteer, rules, slug, titles, vn_bodies, vn_name_parts
 from pipeline.text import Token, fold, fold_key, tokens
 
+_RULES = rules("actors")
+#: Word sets of `rules/actors.yaml`, read once (see the file for what each holds).
+_LEVEL_WORDS = frozenset(_RULES["place_level_nouns"])
+_VI_HONORIFICS = frozenset(_RULES["vi_honorifics"])
+_VI_FUNCTION_WORDS = frozenset(_RULES["vi_function_words"])
+_NOT_PLACE_NAMES = frozenset(_RULES["not_place_names"])
+_DEFINITE_HEADS = frozenset(_RULES["definite_heads"])
+_TITLE_ONLY_BODIES = frozenset(fold_key(x) for x in _RULES["title_only_bodies"])
+
 
 @dataclass
 class LocalActor:
@@ -159,7 +168,6 @@ def _gazetteer_pass(d: _Doc) -> None:
 def _unlisted_place_pass(d: _Doc) -> None:
     """`Cienfuegos province`, `Trat Province`: a capitalised name before a level noun is a foreign place even
     when the reference data lacks it; its country is the one named right before or after it, if any."""
-    not_names = set(rules("actors")["not_place_names"])
     toks, n = d.toks, len(d.toks)
     for k in range(1, n):
         if toks[k].text.lower() not in _LEVEL_WORDS or d.claimed[k] is not None or not d.adjacent(k - 1, k):
@@ -168,7 +176,7 @@ def _unlisted_place_pass(d: _Doc) -> None:
             continue  # "the Central Highlands province of Lam Dong": the name comes after
         i = k
         while i > 0 and k - i < 3 and _cap_word(toks[i - 1]) and d.claimed[i - 1] is None \
-                and d.adjacent(i - 1, i) and toks[i - 1].text not in not_names:
+                and d.adjacent(i - 1, i) and toks[i - 1].text not in _NOT_PLACE_NAMES:
             i -= 1
         if i == k or (i > 0 and toks[i - 1].text in ("the", "The") and k - i == 1 and toks[k].text[:1].isupper()):
             continue
@@ -483,8 +491,6 @@ def _vi_org_pass(d: _Doc) -> None:
             break
 
 
-#: Vietnamese function words that end a body's name ("... tại Hà Nội", "... của Nhật Bản").
-_VI_FUNCTION_WORDS = frozenset({"tai", "cua", "o", "va", "voi", "tu", "den", "cho", "ve", "trong", "thuoc"})
 #: Diplomatic missions, named with where they sit ("Đại sứ quán X tại Y"); other bodies end before "tại".
 _MISSION_HEADS = ("Dai su quan", "Tong Lanh su quan", "Lanh su quan", "Phai doan")
 
@@ -662,9 +668,6 @@ def _person_pass(d: _Doc) -> None:
         i = e
 
 
-_LEVEL_WORDS = frozenset(rules("actors")["place_level_nouns"])
-
-
 def _qualifier_ending_at(d: _Doc, k: int) -> _Claim | None:
     """The body or place a title's qualifier ends with at token k ("... of Japan's Hokkaido prefecture")."""
     if d.claimed[k] is None and d.toks[k].text.lower() in _LEVEL_WORDS and k > 0:
@@ -679,9 +682,6 @@ def _accented_honorific(d: _Doc, i: int) -> bool:
     t = d.toks[i]
     original = d.text[t.start:t.end]
     return not original.isascii() and original.lower() in _VI_HONORIFICS
-
-
-_VI_HONORIFICS = frozenset(rules("actors")["vi_honorifics"])
 
 
 def _cut_vi_compound(d: _Doc, i: int, e: int) -> int:
@@ -777,13 +777,12 @@ def _short_form_pass(d: _Doc) -> None:
 
 def _definite_reference_pass(d: _Doc) -> set[int]:
     """`the Department` -> the body with that head named last before it; the token indexes claimed."""
-    heads = set(rules("actors")["definite_heads"])
     claimed: set[int] = set()
     last_body: dict[str, _Claim] = {}
     for i, t in enumerate(d.toks):
         c = d.claimed[i]
         if c is not None and c.start == i and c.kind in ("government", "organization"):
-            for word in {w.text for w in d.toks[c.start:c.end]} & heads:
+            for word in {w.text for w in d.toks[c.start:c.end]} & _DEFINITE_HEADS:
                 last_body[word] = c
         if c is not None or t.text not in last_body or i == 0 or d.toks[i - 1].text.lower() != "the":
             continue
@@ -871,11 +870,10 @@ def find_actors(text: str, main: str) -> DocActors:
     _person_pass(d)
     _short_form_pass(d)
     references = _definite_reference_pass(d)
-    title_only = {fold_key(x) for x in rules("actors")["title_only_bodies"]}
     actors: dict[str, LocalActor] = {}
     mentions: list[MentionSpan] = []
     for c in sorted(d.claims, key=lambda c: c.start):
-        if c.kind in ("outlet", "region") or fold_key(d.span_text(c.start, c.end)) in title_only:
+        if c.kind in ("outlet", "region") or fold_key(d.span_text(c.start, c.end)) in _TITLE_ONLY_BODIES:
             continue  # "Politburo member": a part of a title, not an actor
         surface = d.span_text(c.start, c.end)
         actor = actors.setdefault(c.key, LocalActor(c.key, c.kind, c.country, c.canonical))

@@ -108,7 +108,7 @@ _VI_NAMED = re.compile(r"(?:Hoi nghi|Dien dan|Le hoi|Festival|Hoi cho|Trien lam|
 _BODY_WORDS = re.compile(r"\b(?:Committee|Consultative|Council|Ministry|Party|Uy ban|Ủy ban)\b")
 
 
-def _is_headline(folded: str, kept: list[tuple[int, int]], s_start: int, s_end: int) -> bool:
+def _is_title_line(folded: str, kept: list[tuple[int, int]], s_start: int, s_end: int) -> bool:
     """The headline restates the lead: it is read for actors, not for events and agreements."""
     return s_start == kept[0][0] and not folded[s_start:s_end].rstrip().endswith((".", "!", "?", "\"", "”"))
 
@@ -284,7 +284,7 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
     for s_start, s_end in sentences(main, kept):
         sentence_dates = find_dates(folded, s_start, s_end, published)
         sentence_people = [k for k in _mentions_in(doc_actors, s_start, s_end) if _kind(doc_actors, k) == "person"]
-        if _is_headline(folded, kept, s_start, s_end):
+        if _is_title_line(folded, kept, s_start, s_end):
             continue
         subject: list[str] = []
         for c_start, c_end, shares_subject in _clauses(folded, s_start, s_end, actor_ends):
@@ -386,8 +386,8 @@ def _enumerated(folded: str, c_start: int, c_end: int, doc_actors: DocActors, cl
         shared = [k for k in keys if k not in in_items]
         return [({k: "participant" for k in [*shared, *(m.key for m in after if lo <= m.start < hi)]}, d, (lo, hi))
                 for lo, hi, d in zip(bounds, bounds[1:], dated)]
-    foreign = [m for m in after if _kind(doc_actors, m.key) != "international"
-               and (doc_actors.actors[m.key].country or "VN") != "VN"]
+    foreign_keys = _foreign_keys([m.key for m in after], doc_actors)
+    foreign = [m for m in after if m.key in foreign_keys]
     places = list(dict.fromkeys(m.key for m in foreign))
     if len(places) < 2:
         return []
@@ -514,7 +514,7 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
     earlier_keys: list[str] = []
     seen_keys: list[str] = []
     for s_start, s_end in sentences(main, kept):
-        if _is_headline(folded, kept, s_start, s_end):
+        if _is_title_line(folded, kept, s_start, s_end):
             continue
         sentence = folded[s_start:s_end]
         keys = _mentions_in(doc_actors, s_start, s_end)
