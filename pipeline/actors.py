@@ -24,6 +24,20 @@ _VI_FUNCTION_WORDS = frozenset(_RULES["vi_function_words"])
 _NOT_PLACE_NAMES = frozenset(_RULES["not_place_names"])
 _DEFINITE_HEADS = frozenset(_RULES["definite_heads"])
 _TITLE_ONLY_BODIES = frozenset(fold_key(x) for x in _RULES["title_only_bodies"])
+_TITLE_ONLY_BODY_WORDS = frozenset(tuple(key.split()) for key in _TITLE_ONLY_BODIES)
+_AMBIGUOUS_VI_COUNTRIES: dict[str, list[str]] = _RULES["ambiguous_vi_countries"]
+_VI_STATE_PREFIXES = frozenset(fold_key(x) for x in _RULES["vi_state_prefixes"])
+_VI_LEVELS = frozenset(fold_key(x) for x in _RULES["vi_levels"])
+_EN_LEVELS = frozenset(x.lower() for x in _RULES["en_levels"])
+_HONORIFICS = frozenset(fold(h).rstrip(".") for h in _RULES["honorifics"])
+_ORG_HEADS = {h: kind for kind, hs in _RULES["org_heads"].items() for h in hs}  # head word -> actor kind
+_ORG_CONNECTORS = frozenset(_RULES["org_connectors"])
+_NOT_ORG_HEADS = frozenset(_RULES["not_org_heads"])
+_ORG_NAME_WORDS = frozenset(_RULES["org_name_words"])
+_ORG_HEAD_CONTINUATIONS = frozenset(_RULES["org_head_continuations"])
+_GENERIC_NAMES = frozenset(fold_key(x) for x in _RULES["generic_names"])
+#: words that end a run of name tokens: organisation connectors and heads
+_NAME_STOPS = _ORG_CONNECTORS | frozenset(_ORG_HEADS)
 
 
 @dataclass
@@ -75,6 +89,7 @@ class _Doc:
         self.text = text
         self.folded = fold(main)
         self.toks: list[Token] = tokens(self.folded)
+        self.caps: list[bool] = [_cap_word(t) for t in self.toks]  # read by the passes over every token
         self.claimed: list[_Claim | None] = [None] * len(self.toks)
         self.claims: list[_Claim] = []
 
@@ -117,12 +132,11 @@ def _cap_word(tok: Token) -> bool:
 
 def _gazetteer_pass(d: _Doc) -> None:
     gaz = gazetteer()
-    ambiguous = rules("actors")["ambiguous_vi_countries"]
-    state_prefixes = {fold_key(x) for x in rules("actors")["vi_state_prefixes"]}
     toks, n, i = d.toks, len(d.toks), 0
     texts = [t.text for t in toks]
     # "Chu Ngoc Anh ... Anh said": a word that ends a person's name here is that person, not a country
-    name_tails = {t.text for k, t in enumerate(toks[1:], 1) if t.text in ambiguous and _cap_word(toks[k - 1])
+    name_tails = {t.text for k, t in enumerate(toks[1:], 1)
+                  if t.text in _AMBIGUOUS_VI_COUNTRIES and _cap_word(toks[k - 1])
                   and d.adjacent(k - 1, k) and k >= 2 and _vn_name_at(d, k - 2)}
     while i < n:
         t = toks[i]
@@ -130,7 +144,9 @@ def _gazetteer_pass(d: _Doc) -> None:
             i += 1
             continue
         hit = None
-        for length in range(min(gaz.max_len, n - i), 0, -1):
+        for length in gaz.lengths[t.text]:
+            if length > n - i:
+                continue
             words = tuple(texts[i:i + length])
             entry = gaz.lookup(words)
             if entry and gaz.accents_fit(words, d.text[toks[i].start:toks[i + length - 1].end]) and all(d.adjacent(k, k + 1) or toks[k + 1].text in "-" or toks[k].text in "-"
@@ -150,16 +166,17 @@ def _gazetteer_pass(d: _Doc) -> None:
                                    and fold_key(f"{words} {toks[i + length].text}") in _vi_compound_words()):
             i += length  # "Lao động" is labour, not Laos
             continue
-        if words in ambiguous:
+        if words in _AMBIGUOUS_VI_COUNTRIES:
             prev = toks[i - 1] if i else None
             nxt = toks[i + length] if i + length < n else None
-            if (prev and (_cap_word(prev) and d.adjacent(i - 1, i) or prev.text.lower() in ambiguous[words])) or \
+            if (prev and (_cap_word(prev) and d.adjacent(i - 1, i)
+                          or prev.text.lower() in _AMBIGUOUS_VI_COUNTRIES[words])) or \
                     (nxt and _cap_word(nxt) and d.adjacent(i + length - 1, i + length)):
                 i += length
                 continue
         start = i
         if entry.kind == "country" and i >= 2 and _cap_word(toks[i - 2]) and d.adjacent(i - 2, i - 1) \
-                and d.adjacent(i - 1, i) and fold_key(f"{toks[i - 2].text} {toks[i - 1].text}") in state_prefixes:
+                and d.adjacent(i - 1, i) and fold_key(f"{toks[i - 2].text} {toks[i - 1].text}") in _VI_STATE_PREFIXES:
             start = i - 2  # "Cộng hòa Azerbaijan", "Vương quốc Thái Lan": the state's formal name
         d.claim(start, i + length, entry.key, entry.kind, entry.country, entry.name)
         i += length
@@ -234,11 +251,7 @@ def _body_forms_by_first_word() -> dict[str, list[tuple[tuple[str, ...], dict, s
 
 
 def _body_pass(d: _Doc, home_key: str | None) -> None:
-    cfg = rules("actors")
     forms_by_first = _body_forms_by_first_word()
-    vi_levels = {fold_key(x) for x in cfg["vi_levels"]}
-    en_levels = {x.lower() for x in cfg["en_levels"]}
-    title_only = {tuple(fold_key(x).split()) for x in cfg["title_only_bodies"]}
     toks, n = d.toks, len(d.toks)
     i = 0
     while i < n:
@@ -256,7 +269,7 @@ def _body_pass(d: _Doc, home_key: str | None) -> None:
             i += 1
             continue
         end, row, lang = match
-        if any(tuple(w.lower() for w in (t.text for t in toks[i:end])) [:len(x)] == x for x in title_only):
+        if any(tuple(w.lower() for w in (t.text for t in toks[i:end])) [:len(x)] == x for x in _TITLE_ONLY_BODY_WORDS):
             i = end
             continue
         start, loc = i, None
@@ -266,7 +279,7 @@ def _body_pass(d: _Doc, home_key: str | None) -> None:
             inside = d.claimed[start]
             if inside is not None and inside.kind == "locality" and inside.start < start:
                 k = inside.end  # the form's first word ends the place's name ("Can Tho City| People's ...")
-            elif k > 0 and toks[k - 1].text.lower() in en_levels:
+            elif k > 0 and toks[k - 1].text.lower() in _EN_LEVELS:
                 k -= 1
             before = _locality_ending_at(d, k)
             if before:
@@ -284,9 +297,9 @@ def _body_pass(d: _Doc, home_key: str | None) -> None:
                         end += 1
         else:
             j = end
-            if j < n and fold_key(toks[j].text) in vi_levels:
+            if j < n and fold_key(toks[j].text) in _VI_LEVELS:
                 j += 1
-            elif j + 1 < n and fold_key(toks[j].text + " " + toks[j + 1].text) in vi_levels:
+            elif j + 1 < n and fold_key(toks[j].text + " " + toks[j + 1].text) in _VI_LEVELS:
                 j += 2
             at = _locality_at(d, j)
             if at:
@@ -333,63 +346,62 @@ def _span_of_words(d: _Doc, i: int, words: tuple[str, ...]) -> int | None:
 
 # --------------------------------------------------------------- other bodies
 
+@lru_cache(maxsize=1)
+def _one_word_titles() -> frozenset[str]:
+    return frozenset(w[0] for w in titles() if len(w) == 1)
+
+
 def _org_pass(d: _Doc) -> None:
-    cfg = rules("actors")
-    heads = {h: kind for kind, hs in cfg["org_heads"].items() for h in hs}
-    connectors = set(cfg["org_connectors"])
-    not_org = set(cfg["not_org_heads"])
-    name_words = set(cfg["org_name_words"])
-    head_continuations = set(cfg["org_head_continuations"])
-    generic = {fold_key(x) for x in cfg["generic_names"]}
-    title_words = {w[0] for w in titles() if len(w) == 1}
+    title_words = _one_word_titles()
     toks, n = d.toks, len(d.toks)
     for h in range(n):
         head = toks[h].text
-        if head not in heads or (d.claimed[h] is not None and d.claimed[h].kind in ("government", "country")) \
+        if head not in _ORG_HEADS or (d.claimed[h] is not None and d.claimed[h].kind in ("government", "country")) \
                 or not d.text[toks[h].start:toks[h].end].isascii():
             continue  # an English head carries no accents ("Mông Cổ" is no "Co")
         # extend left over capitalised words (and claimed places) on the same line
         s = h
         while s > 0 and d.adjacent(s - 1, s) and (_cap_word(toks[s - 1]) or toks[s - 1].text in ("-", "&")) \
-                and toks[s - 1].text.lower() not in title_words and toks[s - 1].text not in not_org \
+                and toks[s - 1].text.lower() not in title_words and toks[s - 1].text not in _NOT_ORG_HEADS \
                 and toks[s - 1].text != "The":
             s -= 1
         if s < h and toks[s].text == "-":
             s += 1
         # extend right over a head's second word ("Consulate General"), then connector + capitalised word
         e = h + 1
-        if e < n and toks[e].text in head_continuations and d.adjacent(h, e):
+        if e < n and toks[e].text in _ORG_HEAD_CONTINUATIONS and d.adjacent(h, e):
             e += 1
-        while e + 1 < n and toks[e].text in connectors and d.adjacent(e - 1, e):
+        while e + 1 < n and toks[e].text in _ORG_CONNECTORS and d.adjacent(e - 1, e):
             j = e + 1
             if toks[j].text == "the" and j + 1 < n:
                 j += 1
-            if toks[e].text == "and" and (_another_org_head(toks, j, heads) or (s < h and e == h + 1)):
+            if toks[e].text == "and" and (_another_org_head(toks, j, _ORG_HEADS) or (s < h and e == h + 1)):
                 break  # "Samsung Electronics and Hyundai Motors", "Vietnam Airlines and Aeroflot": two bodies
-            if _cap_word(toks[j]) and toks[j].text.lower() not in title_words and toks[j].text not in not_org \
+            if _cap_word(toks[j]) and toks[j].text.lower() not in title_words and toks[j].text not in _NOT_ORG_HEADS \
                     and not _looks_like_person_start(d, j):
                 e = j + 1
-                while e < n and _cap_word(toks[e]) and d.adjacent(e - 1, e) and toks[e].text not in heads \
-                        and (toks[e].text in name_words or (d.claimed[e] is not None and d.claimed[e].kind != "person")) \
+                while e < n and _cap_word(toks[e]) and d.adjacent(e - 1, e) and toks[e].text not in _ORG_HEADS \
+                        and (toks[e].text in _ORG_NAME_WORDS
+                             or (d.claimed[e] is not None and d.claimed[e].kind != "person")) \
                         and toks[e].text.lower() not in title_words and not _looks_like_person_start(d, e):
                     e += 1
             else:
                 break
-        if any(toks[k].text in not_org for k in range(s, e)):
+        if any(toks[k].text in _NOT_ORG_HEADS for k in range(s, e)):
             continue
-        if e - s < 2 and toks[s].text in heads:
+        if e - s < 2 and toks[s].text in _ORG_HEADS:
             continue
         if s == h and (e == h + 1 or toks[h + 1].text not in ("of", "for", "de", "du", "des")) and \
                 not (h > 0 and _cap_word(toks[h - 1])):
             continue  # "the Center in Hanoi": a generic reference with a place, not a name
-        if fold_key(d.span_text(s, e)) in generic:
+        if fold_key(d.span_text(s, e)) in _GENERIC_NAMES:
             continue
         if not d.free(s, e) and any(c is not None and c.kind in ("government", "organization", "person")
                                     for c in d.claimed[s:e]):
             continue
         name = d.span_text(s, e)
         country = _country_inside(d, s, e)
-        kind = heads[head]
+        kind = _ORG_HEADS[head]
         if head in ("Embassy", "Consulate", "Delegation", "Mission") and re.search(r"\b(Vietnamese|Viet Nam|Vietnam)\b", name):
             country = "VN"
         key = _foreign_government_key(d, s, e, head) or _party_of_place(d, s, h, e) or f"org:{slug(name)}"
@@ -436,7 +448,9 @@ def _country_inside(d: _Doc, s: int, e: int) -> str | None:
     return None
 
 
-def _vi_org_pass(d: _Doc) -> None:
+@lru_cache(maxsize=1)
+def _vi_org_heads() -> tuple[dict[str, list], dict[str, list]]:
+    """(foreign-government forms, organisation head forms), each grouped by first word, longest first."""
     cfg = rules("actors")
     forms = sorted(((tuple(x["head"].lower().split()), x) for x in cfg["vi_org_forms"]), key=lambda f: -len(f[0]))
     gov_forms = sorted((tuple(fold_key(x).split()) for x in cfg["foreign_government_forms"]["vi_before"]),
@@ -447,9 +461,14 @@ def _vi_org_pass(d: _Doc) -> None:
     forms_by_first: dict[str, list] = {}
     for words, form in forms:
         forms_by_first.setdefault(words[0], []).append((words, form))
-    toks, n = d.toks, len(d.toks)
+    return gov_by_first, forms_by_first
+
+
+def _vi_org_pass(d: _Doc) -> None:
+    gov_by_first, forms_by_first = _vi_org_heads()
+    toks, n, caps = d.toks, len(d.toks), d.caps
     for i in range(n):
-        if not _cap_word(toks[i]) or (d.claimed[i] is not None and d.claimed[i].kind != "locality"):
+        if not caps[i] or (d.claimed[i] is not None and d.claimed[i].kind != "locality"):
             continue
         first = toks[i].text.lower()
         for words in gov_by_first.get(first, ()):
@@ -574,8 +593,6 @@ def _vn_name_at(d: _Doc, i: int) -> bool:
 def _name_run(d: _Doc, i: int, max_len: int = 4) -> int:
     """End of a run of capitalised name tokens starting at i (hyphenated parts kept)."""
     toks, n, e = d.toks, len(d.toks), i
-    cfg = rules("actors")
-    stop = set(cfg["org_connectors"]) | {h for hs in cfg["org_heads"].values() for h in hs}
     while e < n and e - i < max_len:
         t = toks[e]
         if e > i and not d.adjacent(e - 1, e) and t.text != "-":
@@ -584,7 +601,7 @@ def _name_run(d: _Doc, i: int, max_len: int = 4) -> int:
                 and toks[e - 1].end == t.start and t.end == toks[e + 1].start:  # "Jin-ho", not "Whanau - Thị"
             e += 2
             continue
-        if not _cap_word(t) or t.text in stop or d.claimed[e] is not None:
+        if not _cap_word(t) or t.text in _NAME_STOPS or d.claimed[e] is not None:
             break
         e += 1
     return e
@@ -616,12 +633,11 @@ def _title_ending_before(d: _Doc, i: int) -> int | None:
 
 def _person_pass(d: _Doc) -> None:
     surnames, syllables = vn_name_parts()
-    honorifics = {fold(h).rstrip(".") for h in rules("actors")["honorifics"]}
-    toks, n = d.toks, len(d.toks)
+    toks, n, caps = d.toks, len(d.toks), d.caps
     i = 0
     while i < n:
         t = toks[i]
-        if not _cap_word(t) or d.claimed[i] is not None or (t.text in honorifics and _vn_name_at(d, i + 1)) \
+        if not caps[i] or d.claimed[i] is not None or (t.text in _HONORIFICS and _vn_name_at(d, i + 1)) \
                 or _accented_honorific(d, i):
             i += 1  # a sentence-initial "Ông Nguyễn Văn A" or "Ông Cao" is the person without the honorific
             continue
@@ -647,7 +663,7 @@ def _person_pass(d: _Doc) -> None:
         context = False
         if prev >= 0:
             p = toks[prev]
-            if p.text.rstrip(".") in honorifics or p.text.lower() in ("counterpart", "ngai"):
+            if p.text.rstrip(".") in _HONORIFICS or p.text.lower() in ("counterpart", "ngai"):
                 context = True
             elif (qualifier := _qualifier_ending_at(d, prev)) is not None and _title_before_claim(d, qualifier.start):
                 context = True
@@ -700,9 +716,9 @@ def _vi_compound_words() -> frozenset[str]:
 def _vn_names_over_places(d: _Doc) -> None:
     """A Vietnamese full name whose later syllables spell a place ("Huỳnh Văn Sơn" ≠ Wenshan) is a person."""
     surnames, syllables = vn_name_parts()
-    toks, n = d.toks, len(d.toks)
+    toks, n, caps = d.toks, len(d.toks), d.caps
     for i in range(n):
-        if d.claimed[i] is not None or not _cap_word(toks[i]) or not _vn_name_at(d, i):
+        if d.claimed[i] is not None or not caps[i] or not _vn_name_at(d, i):
             continue
         e = i + 1
         while e < n and e - i < 4 and _cap_word(toks[e]) and d.adjacent(e - 1, e) \

@@ -23,7 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from pipeline.cache import ExtractionCache
-from pipeline.engine import open_engine, process_one
+from pipeline.engine import Engine, open_engine, process_one
 from pipeline.ingest import InputFile, list_inputs, near_duplicate_message, scan_folder
 from pipeline.params import Params
 from pipeline.progress import Track, no_track
@@ -84,62 +84,107 @@ def _waves(items, size: int):
 
 
 class _Wave:
-    """A run of consecutive entries, their outcomes as they arrive, and how many batches are out."""
+    """A run of consecutive entries, their outcomes as they arrive, and how many tasks are out."""
 
-    __slots__ = ("items", "outcomes", "batches_out")
+    __slots__ = ("items", "outcomes", "ingests_out", "extracts_out", "to_extract")
 
     def __init__(self, items: list):
         self.items = items
         self.outcomes: list = [None] * len(items)
-        self.batches_out = 0
+        self.ingests_out = 0
+        self.extracts_out = 0
+        self.to_extract: list[int] = []
+
+    @property
+    def done(self) -> bool:
+        return self.ingests_out == 0 and self.extracts_out == 0
 
 
-def _outcomes(items, params: Params, run, cache: ExtractionCache | None, stats: BuildStats, batch_size: int,
-              wave_size: int):
-    """(entry, outcome) in input order. Entries are read a wave at a time; the wave's new articles go out
-    in batches, and one continuous stream of batches keeps every worker busy across waves. A wave is
-    emitted once all its batches are back, so memory holds a few waves, never the corpus. The outcome is
-    None for an entry whose outcome an earlier entry with the same bytes decides."""
+def _chunks(seq: list, size: int) -> list[list]:
+    return [seq[k:k + size] for k in range(0, len(seq), size)]
+
+
+def _outcomes(items, params: Params, engine: Engine, cache: ExtractionCache | None, stats: BuildStats,
+              batch_size: int, wave_size: int):
+    """(entry, outcome) in input order. Entries are read a wave at a time; the wave's new articles are
+    ingested in tasks, then those whose main text no earlier entry has are extracted in tasks, while the
+    next waves are ingested, so every worker stays busy. An article whose main text an earlier entry
+    has is not extracted (outcome `("unextracted", None, key)`): it is a near-duplicate when folded,
+    unless that entry ends up unpublished. A wave is emitted once all its tasks are back, so memory
+    holds a few waves, never the corpus. The outcome is None for an entry whose outcome an earlier
+    entry with the same bytes decides."""
     requested: set[str] = set()
+    claimed: set[str] = set()  # main-text keys of earlier entries: published, cached or being extracted
     waves: deque[_Wave] = deque()
-    owners: deque[tuple[_Wave, list[int]]] = deque()
+    in_flight: deque[tuple[object, _Wave, list[int], str]] = deque()
 
-    def batches():
-        for entries in _waves(items, wave_size):
-            wave = _Wave(entries)
-            missing = []
-            for i, item in enumerate(entries):
-                stats.entries += 1
-                if isinstance(item, QuarantineEntry):
+    def submit(wave: _Wave, step: str, indices: list[int], work: list) -> None:
+        in_flight.append((engine.submit((step, work)), wave, indices, step))
+
+    def record(wave: _Wave, i: int, outcome) -> None:
+        wave.outcomes[i] = outcome
+        if cache:
+            cache.put(wave.items[i].sha256, outcome)
+
+    def settle() -> None:
+        handle, wave, indices, step = in_flight.popleft()
+        outcomes = engine.outcomes(handle)
+        if step == "extract":
+            wave.extracts_out -= 1
+            for i, outcome in zip(indices, outcomes):
+                record(wave, i, outcome)
+            return
+        wave.ingests_out -= 1
+        stats.extracted += len(outcomes)
+        for i, outcome in zip(indices, outcomes):
+            if outcome[0] != "ingested":
+                record(wave, i, outcome)
+            elif outcome[2] in claimed:
+                record(wave, i, ("unextracted", None, outcome[2]))
+            else:
+                claimed.add(outcome[2])
+                wave.outcomes[i] = outcome
+                wave.to_extract.append(i)
+        if wave.ingests_out == 0:
+            for chunk in _chunks(wave.to_extract, batch_size):
+                wave.extracts_out += 1
+                submit(wave, "extract", chunk, [wave.outcomes[i][1:] for i in chunk])
+
+    def ready():
+        while waves and waves[0].done:
+            wave = waves.popleft()
+            yield from zip(wave.items, wave.outcomes)
+
+    for entries in _waves(items, wave_size):
+        wave = _Wave(entries)
+        missing = []
+        for i, item in enumerate(entries):
+            stats.entries += 1
+            if isinstance(item, QuarantineEntry):
+                continue
+            if item.sha256 is None:
+                wave.outcomes[i] = process_one(item.raw, params)
+            elif item.sha256 not in requested:
+                requested.add(item.sha256)
+                cached = cache.get(item.sha256) if cache else None
+                if cached is None:
+                    missing.append(i)
                     continue
-                if item.sha256 is None:
-                    wave.outcomes[i] = process_one(item.raw, params)
-                elif item.sha256 not in requested:
-                    requested.add(item.sha256)
-                    wave.outcomes[i] = cache.get(item.sha256) if cache else None
-                    if wave.outcomes[i] is None:
-                        missing.append(i)
-                    else:
-                        stats.cache_hits += 1
-            # a wave without new articles still sends one empty batch: its return releases the wave
-            chunks = [missing[k:k + batch_size] for k in range(0, len(missing), batch_size)] or [[]]
-            wave.batches_out = len(chunks)
-            waves.append(wave)
-            for indices in chunks:
-                owners.append((wave, indices))
-                yield [entries[i].raw for i in indices]
-
-    for done in run(batches()):
-        wave, indices = owners.popleft()
-        for i, outcome in zip(indices, done):
-            wave.outcomes[i] = outcome
-            if cache:
-                cache.put(wave.items[i].sha256, outcome)
-        stats.extracted += len(done)
-        wave.batches_out -= 1
-        while waves and waves[0].batches_out == 0:
-            ready = waves.popleft()
-            yield from zip(ready.items, ready.outcomes)
+                stats.cache_hits += 1
+                wave.outcomes[i] = cached
+                if cached[0] == "ok":
+                    claimed.add(cached[2])
+        waves.append(wave)
+        for chunk in _chunks(missing, batch_size):
+            wave.ingests_out += 1
+            submit(wave, "ingest", chunk, [entries[i].raw for i in chunk])
+        while len(in_flight) > engine.window:
+            settle()
+            yield from ready()
+        yield from ready()
+    while in_flight:
+        settle()
+        yield from ready()
 
 
 @contextmanager
@@ -168,10 +213,15 @@ def build_tables(input_dir: Path, params: Params, path_prefix: str | None = None
     seen = _Seen()
     cache = ExtractionCache(cache_dir, stats.extractor_version) if cache_dir else None
     try:
-        with open_engine(params, engine, jobs, scheduler, batch_size) as run, _gc_paused():
+        with open_engine(params, engine, jobs, scheduler, batch_size) as runner, _gc_paused():
             items = scan_folder(input_dir, params, path_prefix)
-            outcomes = _outcomes(items, params, run, cache, stats, batch_size, wave_size)
+            outcomes = _outcomes(items, params, runner, cache, stats, batch_size, wave_size)
             for item, outcome in track(outcomes, "build", total):
+                if outcome is not None and outcome[0] == "unextracted" and outcome[2] not in seen.by_main_text:
+                    # the earlier entry with this main text was not published: this one is extracted after all
+                    outcome = process_one(item.raw, params)
+                    if cache:
+                        cache.put(item.sha256, outcome)
                 entry = seen.entry(item, outcome)
                 if entry is None:
                     resolver.add(outcome[1], item.name)

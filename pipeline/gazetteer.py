@@ -63,6 +63,7 @@ class Gazetteer:
         self.index: dict[tuple[str, ...], Entry] = {}
         self.max_len = 1
         self.first_tokens: set[str] = set()
+        self.lengths: dict[str, tuple[int, ...]] = {}  # first token -> the lengths of its names, longest first
         self.entries: dict[str, Entry] = {}
         self.accented: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
         self._load()
@@ -78,6 +79,7 @@ class Gazetteer:
         self.entries.setdefault(entry.key, entry)
         self.max_len = max(self.max_len, len(key))
         self.first_tokens.add(key[0])
+        self.lengths[key[0]] = tuple(sorted({*self.lengths.get(key[0], ()), len(key)}, reverse=True))
 
     def _load(self) -> None:
         # Order matters: the first entry to claim a surface form keeps it.

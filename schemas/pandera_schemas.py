@@ -92,7 +92,8 @@ def table_schema(model: type[Record], frames: dict[str, pd.DataFrame]) -> pa.Dat
             lengths = dict(zip(docs["doc_id"], docs["text_length"]))
             doc_ids = frames[spec.name]["doc_id"] if spec.name in frames else pd.Series(dtype=object)
             checks.append(pa.Check(
-                lambda s, lengths=lengths, doc_ids=doc_ids: s <= doc_ids.loc[s.index].map(lengths).fillna(-1),
+                lambda s, lengths=lengths, doc_ids=doc_ids: s <= doc_ids.loc[s.index].map(lengths).astype("float64")
+                .fillna(-1),  # float64: an empty table maps to an empty str column
                 name="span_inside_document"))
         cols[col.name] = pa.Column(_dtype(col), nullable=col.nullable, checks=checks, coerce=False)
     frame_checks = []

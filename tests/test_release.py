@@ -122,3 +122,14 @@ def test_cli_validate_accepts_release_and_rejects_tampering(committed_release, t
     bad = subprocess.run(["paradip", "validate", "--json", str(copy_dir)], capture_output=True, text=True)
     assert bad.returncode == 1
     assert any(f["check"] == "manifest_sha256" for f in json.loads(bad.stdout)["failures"])
+
+
+def test_a_release_with_empty_span_tables_validates(seed_release, tmp_path):
+    """A corpus without agreements (or events) still publishes: span checks on empty tables pass."""
+    tables = copy.deepcopy(seed_release.tables)
+    for name in ("agreements", "agreement_parties", "agreement_sources"):
+        tables[name] = []
+    for event in tables["events"]:
+        event["agreement_id"] = None
+    release = publish(tables, tmp_path, "9.9.9")
+    assert pq.read_table(release / "agreement_sources.parquet").num_rows == 0

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pyarrow as pa
 import pytest
@@ -197,10 +198,13 @@ def test_events_merge_across_documents_only_on_same_day_and_shared_participant()
 
 
 def test_a_worker_with_other_extraction_code_stops_the_build():
-    from pipeline.engine import EngineMismatch, _ordered
+    from pipeline.engine import Engine, EngineMismatch
 
+    engine = Engine(lambda task: None, 2, "this-version")
+    assert engine.outcomes(SimpleNamespace(result=lambda: ("this-version", [("rejected", "empty", "")]))) == \
+        [("rejected", "empty", "")]
     with pytest.raises(EngineMismatch, match="same paradip"):
-        list(_ordered(lambda batch: ("other-version", []), lambda r: r, [[b"x"]], 2, "this-version"))
+        engine.outcomes(SimpleNamespace(result=lambda: ("other-version", [])))
 
 
 def test_streamed_build_sets_aside_the_same_entries_as_the_ingest_stage(sequential, corpus, params):
@@ -227,3 +231,63 @@ def test_card_rows_read_string_columns_as_shared_strings():
     values = [row["actor_id"] for row in rows]
     assert values == ids.to_pylist() and [row["n"] for row in rows] == [1, 2, 3, 4, None, 6]
     assert values[0] is values[3] and values[1] is values[5]
+
+
+def _counting_extractions(monkeypatch, fail_for: set[str] = frozenset()) -> list[str]:
+    """The sha256 of every article extracted from now on (in this process); extracting one of `fail_for`
+    raises, as an extractor bug would."""
+    import pipeline.engine as engine_module
+
+    extracted: list[str] = []
+    real = engine_module.extract_document
+
+    def counting(doc):
+        extracted.append(doc.document.sha256)
+        if doc.document.sha256 in fail_for:
+            raise RuntimeError("extractor bug")
+        return real(doc)
+
+    monkeypatch.setattr(engine_module, "extract_document", counting)
+    return extracted
+
+
+def test_near_duplicates_are_set_aside_without_being_extracted(sequential, corpus, tmp_path, params, monkeypatch):
+    extracted = _counting_extractions(monkeypatch)
+    result = _build(corpus, tmp_path, params, jobs=1)
+    reasons = result.arrow["quarantine"].column("reason").to_pylist()
+    assert "near_duplicate" in reasons
+    assert sorted(extracted) == sorted(result.arrow["documents"].column("sha256").to_pylist())
+    assert _release_bytes(result.release) == _release_bytes(sequential.release)
+
+
+def _two_copies(folder: Path) -> tuple[bytes, bytes]:
+    """`a.txt` and `b.txt`: one seed article with two kinds of line endings (the same main text)."""
+    folder.mkdir()
+    text = sorted((ROOT / "seeds").glob("*.txt"))[0].read_text(encoding="utf-8")
+    first, second = text.encode("utf-8"), text.replace("\n", "\r\n").encode("utf-8")
+    (folder / "a.txt").write_bytes(first)
+    (folder / "b.txt").write_bytes(second)
+    return first, second
+
+
+def test_a_near_duplicate_is_extracted_when_the_first_copy_fails(tmp_path, params, monkeypatch):
+    import hashlib
+
+    first, _ = _two_copies(tmp_path / "in")
+    _counting_extractions(monkeypatch, fail_for={hashlib.sha256(first).hexdigest()})
+    result = build(tmp_path / "in", tmp_path / "out", params, path_prefix="in", jobs=1)
+    assert result.arrow["documents"].column("source_path").to_pylist() == ["in/b.txt"]
+    assert result.arrow["quarantine"].column("reason").to_pylist() == ["ingest_error"]
+
+
+def test_a_cached_near_duplicate_is_published_when_its_first_copy_is_gone(tmp_path, params, monkeypatch):
+    _two_copies(tmp_path / "in")
+    cache = tmp_path / "cache"
+    build(tmp_path / "in", tmp_path / "out1", params, path_prefix="in", jobs=1, cache_dir=cache)
+    (tmp_path / "in" / "a.txt").unlink()
+    extracted = _counting_extractions(monkeypatch)
+    again = build(tmp_path / "in", tmp_path / "out2", params, path_prefix="in", jobs=1, cache_dir=cache)
+    fresh = build(tmp_path / "in", tmp_path / "out3", params, path_prefix="in", jobs=1)
+    assert again.stats.cache_hits == 1 and len(extracted) == 2  # b.txt once from the cache's key, once fresh
+    assert again.arrow["documents"].column("source_path").to_pylist() == ["in/b.txt"]
+    assert _release_bytes(again.release) == _release_bytes(fresh.release)
