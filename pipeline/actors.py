@@ -89,7 +89,8 @@ class _Doc:
         self.text = text
         self.folded = fold(main)
         self.toks: list[Token] = tokens(self.folded)
-        self.caps: list[bool] = [_cap_word(t) for t in self.toks]  # read by the passes over every token
+        # capitalised words, read by the passes over every token
+        self.caps: list[bool] = [(first := t.text[:1]).isalpha() and first.isupper() for t in self.toks]
         self.claimed: list[_Claim | None] = [None] * len(self.toks)
         self.claims: list[_Claim] = []
 

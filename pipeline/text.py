@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
@@ -72,26 +73,38 @@ _POSSESSIVES = ("’s", "'s")
 _KEEP_POSSESSIVE = frozenset({"People"})
 
 
+# where a word may need splitting: a possessive ending or a glue cut
+_SPLIT_MARK = re.compile(r"['’]s|(?<=[a-z]{2})(?=[A-Z][a-z])")
+
+
 def tokens(folded: str, start: int = 0, end: int | None = None) -> list[Token]:
-    """Tokens of `folded[start:end]`, splitting glued words at case changes."""
-    out: list[Token] = []
-    for m in _WORD.finditer(folded, start, len(folded) if end is None else end):
-        word, s = m.group(), m.start()
-        if word[-2:] in _POSSESSIVES and word[:1].isupper() and word[:-2] not in _KEEP_POSSESSIVE:
-            # "Japan’s", "Trong’s": the name, then its possessive ending
-            out += [Token(word[:-2], s, m.end() - 2), Token(word[-2:], m.end() - 2, m.end())]
-            continue
-        # a glue cut needs an upper-case letter after two lower-case ones: most words have none
-        if len(word) <= 3 or word[2:].islower() or not word[:1].isalpha():
-            out.append(Token(word, s, m.end()))
-            continue
-        cuts = [c.start() for c in _GLUE.finditer(word)]
-        cuts = [c for c in cuts if word[:c] not in _NO_SPLIT_PREFIXES]
-        prev = 0
-        for cut in cuts + [len(word)]:
-            out.append(Token(word[prev:cut], s + prev, s + cut))
-            prev = cut
+    """Tokens of `folded[start:end]`, splitting glued words at case changes and possessive endings off names."""
+    end = len(folded) if end is None else end
+    out = [Token(m.group(), m.start(), m.end()) for m in _WORD.finditer(folded, start, end)]
+    marks = [m.start() for m in _SPLIT_MARK.finditer(folded, start, end)]
+    if not marks:
+        return out
+    starts = [t.start for t in out]
+    # the few words with a mark are split, from the last so earlier indices hold
+    for i in sorted({bisect_right(starts, mark) - 1 for mark in marks} - {-1}, reverse=True):
+        out[i:i + 1] = _word_tokens(*out[i])
     return out
+
+
+def _word_tokens(word: str, s: int, e: int) -> list[Token]:
+    """One matched word as its tokens: a name and its possessive ending, or the parts of glued words."""
+    if word[-2:] in _POSSESSIVES and word[:1].isupper() and word[:-2] not in _KEEP_POSSESSIVE:
+        return [Token(word[:-2], s, e - 2), Token(word[-2:], e - 2, e)]  # "Japan’s", "Trong’s"
+    # a glue cut needs an upper-case letter after two lower-case ones: most words have none
+    if len(word) <= 3 or word[2:].islower() or not word[:1].isalpha():
+        return [Token(word, s, e)]
+    cuts = [c.start() for c in _GLUE.finditer(word)]
+    cuts = [c for c in cuts if word[:c] not in _NO_SPLIT_PREFIXES]
+    parts, prev = [], 0
+    for cut in cuts + [len(word)]:
+        parts.append(Token(word[prev:cut], s + prev, s + cut))
+        prev = cut
+    return parts
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“‘(]?[A-ZÀ-Ỹ0-9])|\n+|(?<=\./\.)")

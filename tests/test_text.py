@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.segment import main_text
-from pipeline.text import matches_any
+from pipeline.text import matches_any, tokens
 
 JOINABLE = [re.compile(p, re.IGNORECASE) for p in (r"\bsign(?:ed|s)?\b", r"(?<=the )visit", r"^at", r"ties$",
                                                    r"(?P<year>(?:19|20)\d\d)", r"x?")]
@@ -36,3 +36,16 @@ def test_main_text_keeps_exactly_the_kept_ranges(text, cuts):
     kept = [(min(a, b), max(a, b)) for a, b in cuts]
     for ranges in (kept, sorted(kept)):
         assert main_text(text, ranges) == _blanked_one_char_at_a_time(text, ranges)
+
+
+def test_tokens_split_only_marked_words_and_keep_offsets():
+    """Possessive endings and glued words are split wherever they sit among plain words, with offsets that
+    point at each token's characters."""
+    text = "Visit of theEuropean Union: Japan’s envoy, Mc Donald's team and the People’s Committee of Osaka's city"
+    toks = tokens(text)
+    assert [t.text for t in toks][:4] == ["Visit", "of", "the", "European"]
+    words = [t.text for t in toks]
+    assert "Japan" in words and "Donald" in words and "Osaka" in words and "People’s" in words
+    assert words.count("’s") == 1 and words.count("'s") == 2
+    assert all(text[t.start:t.end] == t.text for t in toks)
+    assert [t.text for t in tokens(text, text.index("the"), text.index(":"))] == ["the", "European", "Union"]
