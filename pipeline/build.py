@@ -40,16 +40,18 @@ WAVE_SIZE = 512
 
 @dataclass
 class BuildStats:
-    """What a build did: `extracted` counts articles whose per-document work ran (cache misses)."""
+    """What a build did: `new` counts articles whose per-document work ran (cache misses), `extracted` those of
+    them that went through extraction (not exact or near duplicates, nor articles rejected on reading)."""
 
     entries: int = 0
+    new: int = 0
     extracted: int = 0
     cache_hits: int = 0
     quarantined: int = 0
     extractor_version: str = ""
 
     def summary(self) -> str:
-        return (f"{self.entries} entries: {self.extracted} extracted, {self.cache_hits} from cache, "
+        return (f"{self.entries} entries: {self.new} new ({self.extracted} extracted), {self.cache_hits} from cache, "
                 f"{self.quarantined} quarantined")
 
 
@@ -131,11 +133,12 @@ def _outcomes(items, params: Params, engine: Engine, cache: ExtractionCache | No
         outcomes = engine.outcomes(handle)
         if step == "extract":
             wave.extracts_out -= 1
+            stats.extracted += len(outcomes)
             for i, outcome in zip(indices, outcomes):
                 record(wave, i, outcome)
             return
         wave.ingests_out -= 1
-        stats.extracted += len(outcomes)
+        stats.new += len(outcomes)
         for i, outcome in zip(indices, outcomes):
             if outcome[0] != "ingested":
                 record(wave, i, outcome)
@@ -162,7 +165,8 @@ def _outcomes(items, params: Params, engine: Engine, cache: ExtractionCache | No
             stats.entries += 1
             if isinstance(item, QuarantineEntry):
                 continue
-            if item.sha256 is None:
+            if item.sha256 is None:  # too large to hash: rejected on reading
+                stats.new += 1
                 wave.outcomes[i] = process_one(item.raw, params)
             elif item.sha256 not in requested:
                 requested.add(item.sha256)
@@ -220,6 +224,7 @@ def build_tables(input_dir: Path, params: Params, path_prefix: str | None = None
                 if outcome is not None and outcome[0] == "unextracted" and outcome[2] not in seen.by_main_text:
                     # the earlier entry with this main text was not published: this one is extracted after all
                     outcome = process_one(item.raw, params)
+                    stats.extracted += 1
                     if cache:
                         cache.put(item.sha256, outcome)
                 entry = seen.entry(item, outcome)

@@ -87,7 +87,7 @@ def test_cache_reextracts_only_the_added_article(sequential, corpus, tmp_path, p
     finally:
         added.unlink()
     assert again.stats.extracted == 1
-    assert again.stats.cache_hits == first.stats.extracted
+    assert again.stats.cache_hits == first.stats.new
     assert _release_bytes(again.release) == _release_bytes(fresh.release)
 
 
@@ -257,6 +257,7 @@ def test_near_duplicates_are_set_aside_without_being_extracted(sequential, corpu
     reasons = result.arrow["quarantine"].column("reason").to_pylist()
     assert "near_duplicate" in reasons
     assert sorted(extracted) == sorted(result.arrow["documents"].column("sha256").to_pylist())
+    assert result.stats.extracted == len(extracted) < result.stats.new
     assert _release_bytes(result.release) == _release_bytes(sequential.release)
 
 
