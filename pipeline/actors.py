@@ -253,10 +253,10 @@ def _body_forms_by_first_word() -> dict[str, list[tuple[tuple[str, ...], dict, s
 
 def _body_pass(d: _Doc, home_key: str | None) -> None:
     forms_by_first = _body_forms_by_first_word()
-    toks, n = d.toks, len(d.toks)
+    toks, n, caps = d.toks, len(d.toks), d.caps
     i = 0
     while i < n:
-        if not toks[i].is_word or not toks[i].text[:1].isupper() and toks[i].text.lower() not in ("people", "party"):
+        if not caps[i] and toks[i].text.lower() not in ("people", "party"):
             i += 1
             continue
         match = None
