@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow
@@ -69,6 +70,20 @@ def _is_in(s: pd.Series, keys: set) -> pd.Series:
     return pd.Series(found.to_numpy(zero_copy_only=False), index=s.index, name=s.name)
 
 
+class _DocumentLengths:
+    """`text_length` by `doc_id` of a documents frame, looked up as a dict of them would be (the last row
+    of a repeated id wins; an unknown id or a null length gives -1)."""
+
+    def __init__(self, documents: pd.DataFrame):
+        self.doc_ids = pyarrow.array(documents["doc_id"].array, type=pyarrow.string())[::-1]
+        self.lengths = pyarrow.array(documents["text_length"], from_pandas=True)[::-1]
+
+    def of(self, doc_ids: pd.Series) -> np.ndarray:
+        positions = pc.index_in(pyarrow.array(doc_ids.array, type=pyarrow.string()), value_set=self.doc_ids,
+                                skip_nulls=True)
+        return pc.fill_null(self.lengths.take(positions), -1).to_numpy(zero_copy_only=False)
+
+
 def _key_set(frame: pd.DataFrame, column: str) -> set:
     return set(frame[column].dropna().tolist()) if column in frame else set()
 
@@ -88,12 +103,9 @@ def table_schema(model: type[Record], frames: dict[str, pd.DataFrame]) -> pa.Dat
                 have = _key_set(frames[child], child_column)
                 checks.append(pa.Check(lambda s, have=have: _is_in(s, have), name=f"has_{child}"))
         if spec.name in SPAN_TABLES and col.name == "char_end" and "documents" in frames:
-            docs = frames["documents"]
-            lengths = dict(zip(docs["doc_id"], docs["text_length"]))
             doc_ids = frames[spec.name]["doc_id"] if spec.name in frames else pd.Series(dtype=object)
-            checks.append(pa.Check(
-                lambda s, lengths=lengths, doc_ids=doc_ids: s <= doc_ids.loc[s.index].map(lengths).fillna(-1),
-                name="span_inside_document"))
+            checks.append(pa.Check(lambda s, lengths=_DocumentLengths(frames["documents"]), doc_ids=doc_ids:
+                                   s <= lengths.of(doc_ids.loc[s.index]), name="span_inside_document"))
         cols[col.name] = pa.Column(_dtype(col), nullable=col.nullable, checks=checks, coerce=False)
     frame_checks = []
     if spec.name == "events":
