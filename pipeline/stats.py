@@ -238,6 +238,7 @@ def null_rates(arrow: dict[str, pa.Table]) -> list[tuple[str, str, str, int, int
     for name, table in arrow.items():
         for field in table.schema:
             column = table.column(field.name)
-            empty = (sum(1 for v in column.to_pylist() if v == []) if pa.types.is_list(field.type) else None)
+            empty = (pc.sum(pc.equal(pc.list_value_length(column), 0)).as_py() or 0
+                     if pa.types.is_list(field.type) else None)
             out.append((name, field.name, str(field.type), column.null_count, table.num_rows, empty))
     return out
