@@ -149,14 +149,16 @@ def is_vietnamese_side(actor: dict) -> bool:
     return actor["country"] == HOME and actor["kind"] != "country"
 
 
-@_once_per_release
-def partner_network(rows: Rows) -> Counter:
-    """Counter of (Vietnamese actor id, foreign partner id) -> events both took part in."""
+def partner_network(rows: Rows, home: set[str], foreign: set[str]) -> Counter:
+    """Counter of (Vietnamese actor id, foreign partner id) -> events both took part in, for the Vietnamese
+    actors among `home` and the foreign partners among `foreign`."""
     actors = actors_by_id(rows)
     pairs = _event_actors(rows)
-    home = _with_actor_ids(pairs, _ids(actors, is_vietnamese_side)).rename_columns(["event_id", "home"])
-    foreign = _with_actor_ids(pairs, _ids(actors, is_foreign_partner)).rename_columns(["event_id", "foreign"])
-    return Counter(_counts(home.join(foreign, "event_id", join_type="inner"), ["home", "foreign"]))
+    home = _with_actor_ids(pairs, _ids(actors, lambda a: a["actor_id"] in home and is_vietnamese_side(a)))
+    foreign = _with_actor_ids(pairs, _ids(actors, lambda a: a["actor_id"] in foreign and is_foreign_partner(a)))
+    joined = home.rename_columns(["event_id", "home"]).join(foreign.rename_columns(["event_id", "foreign"]),
+                                                            "event_id", join_type="inner")
+    return Counter(_counts(joined, ["home", "foreign"]))
 
 
 @_once_per_release
