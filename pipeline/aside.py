@@ -4,14 +4,22 @@
 (pipes only, no socket) whose worker watches the building process and exits
 as soon as it is gone: a killed build leaves no process behind (a pool's
 worker holds both ends of its task queue, so it would otherwise wait forever).
+The worker starts at once and without the main script: a spawned process
+runs the parent's main script (or module) again to find what it defines,
+and `paradip`'s imports the whole command line (pandas, Pandera, every
+stage), which side work never needs. Its tasks are therefore functions of
+importable modules, never of the main script.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 import time
+import types
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 
 #: Seconds between two looks of the worker at its building process.
 WATCH_INTERVAL = 0.2
@@ -27,6 +35,20 @@ def _exit_with(parent: int) -> None:
     threading.Thread(target=_watch, args=(parent,), daemon=True).start()
 
 
+@contextmanager
+def _main_script_hidden():
+    """`__main__` stands in as an empty module: a process spawned meanwhile does not run the main script."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
 def aside_pool() -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_exit_with,
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_exit_with,
                                initargs=(os.getpid(),))
+    with _main_script_hidden():
+        pool.submit(os.getpid)  # the first task starts the worker, now
+    return pool

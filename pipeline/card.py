@@ -44,15 +44,15 @@ def _pct(part: int, whole: int) -> str:
 def _coverage(rows: stats.Rows) -> list[str]:
     docs, events, agreements = rows["documents"], rows["events"], rows["agreements"]
     languages = ", ".join(f"{n} in `{lang}`" for lang, (n, _, _) in stats.documents_per_language(rows).items())
-    published = stats.date_range(d["published"] for d in docs)
-    dated = stats.date_range(e["date_start"] for e in events)
+    published = stats.date_range(rows, "documents", "published")
+    dated = stats.date_range(rows, "events", "date_start")
     home = [a["name"] for a, n, _ in stats.top_localities(rows, home=True, limit=None) if n]
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(Counter(a["kind"] for a in rows["actors"]).items()))
     lines = [f"- **{len(docs)} news articles** ({languages or 'none'})"
              + (f", published {published[0]} to {published[1]}" if published else "")
              + f"; {len(rows['quarantine'])} input file(s) set aside (table `quarantine`).",
              f"- **{len(events)} events**" + (f", dated {dated[0]} to {dated[1]}" if dated else "")
-             + f" ({sum(e['date_start'] is None for e in events)} undated), and **{len(agreements)} agreements**.",
+             + f" ({stats.undated(rows, 'events', 'date_start')} undated), and **{len(agreements)} agreements**.",
              f"- **{len(rows['actors'])} actors**: {kinds or 'none'}.",
              f"- Vietnamese localities taking part in events: {', '.join(home) or 'none'}."]
     return lines
@@ -76,11 +76,11 @@ def _partners_section(rows: stats.Rows) -> list[str]:
 
 
 def _event_types(rows: stats.Rows) -> list[str]:
+    found = stats.event_types(rows)
     table = []
     for event_type in EventType:
-        found = [e for e in rows["events"] if e["event_type"] == event_type.value]
-        codes = ", ".join(sorted({e["cameo_code"] for e in found})) or "-"
-        table.append([event_type.value, len(found), codes])
+        n, codes = found.get(event_type.value, (0, []))
+        table.append([event_type.value, n, ", ".join(codes) or "-"])
     return _table(["event type", "events", "CAMEO codes used"], table, "lrl")
 
 

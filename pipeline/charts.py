@@ -104,7 +104,6 @@ def partner_network_chart(rows: stats.Rows, version: str, path: Path) -> None:
     from matplotlib.figure import Figure
 
     actors = stats.actors_by_id(rows)
-    edges = stats.partner_network(rows)
     partners = [a for a, _ in stats.largest_partners(rows, MAX_PARTNERS)]
     home_events = stats.shared_events(rows, set(partners), stats.is_vietnamese_side)
     home = sorted(home_events, key=lambda a: (-len(home_events[a]), actors[a]["name"], a))[:MAX_HOME_ACTORS]
@@ -120,7 +119,7 @@ def partner_network_chart(rows: stats.Rows, version: str, path: Path) -> None:
         else:
             left = _column(home, 0.32, ax, actors, {a: len(home_events[a]) for a in home}, "left")
             right = _column(partners, 0.68, ax, actors, {a: len(partner_events[a]) for a in partners}, "right")
-            shown = {(h, f): n for (h, f), n in edges.items() if h in left and f in right}
+            shown = stats.partner_network(rows, set(left), set(right))
             strongest = max(shown.values())
             for (h, f), n in sorted(shown.items()):
                 (x1, y1), (x2, y2) = left[h], right[f]

@@ -4,8 +4,9 @@ Produces exactly the bytes of `json.dumps(row, ensure_ascii=False) + "\\n"`
 per row (keys in column order, `", "` and `": "` separators, dates as ISO
 strings, non-ASCII kept, the same escapes as Python's encoder), without a
 Python object per row: every column is rendered as an array of JSON
-fragments, fragments are joined into lines, and a batch's lines go to the
-file as one buffer. Memory is bounded by the batch size.
+fragments (each distinct value once), fragments are joined into lines, and
+a batch's lines go to the file as one buffer. Memory is bounded by the
+batch size.
 """
 from __future__ import annotations
 
@@ -41,18 +42,28 @@ def _quoted(strings: pa.Array) -> pa.Array:
     return pc.binary_join_element_wise('"', _escaped(strings), '"', "")
 
 
+def _per_distinct(column: pa.Array, render) -> pa.Array:
+    """`render(column)`, rendering each distinct value once (ids, names and dates repeat across rows)."""
+    encoded = column.dictionary_encode()
+    return render(encoded.dictionary).take(encoded.indices)
+
+
+def _quoted_date(dates: pa.Array) -> pa.Array:
+    return _quoted(pc.cast(dates, pa.string()))
+
+
 def _fragments(column: pa.Array) -> pa.Array:
     """The JSON text of every value of a column (`null` for nulls)."""
     kind = column.type
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        out = _quoted(column)
+        out = _per_distinct(column, _quoted)
     elif pa.types.is_integer(kind):
         out = pc.cast(column, pa.string())
     elif pa.types.is_date32(kind):
-        out = _quoted(pc.cast(column, pa.string()))
+        out = _per_distinct(column, _quoted_date)
     elif pa.types.is_list(kind) and pa.types.is_string(kind.value_type):
-        items = _quoted(column.values.slice(column.offsets[0].as_py(),
-                                            column.offsets[-1].as_py() - column.offsets[0].as_py()))
+        items = _per_distinct(column.values.slice(column.offsets[0].as_py(),
+                                                  column.offsets[-1].as_py() - column.offsets[0].as_py()), _quoted)
         offsets = pc.subtract(column.offsets, column.offsets[0])
         joined = pc.binary_join(pa.ListArray.from_arrays(offsets, items), ", ")
         out = pc.if_else(column.is_valid(), pc.binary_join_element_wise("[", joined, "]", ""), None)

@@ -22,6 +22,7 @@ Two steps, so resolution streams and scales:
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
 import sys
@@ -80,6 +81,11 @@ class _ColumnBuffer:
             values.append(value)
         if len(self.values[0]) >= BATCH_ROWS:
             self.flush()
+
+    def extend_rows(self, rows: list[tuple]) -> None:
+        """Rows as tuples of `columns`."""
+        if rows:
+            self.extend(tuple(zip(*rows)))
 
     def extend(self, columns: tuple[list, ...]) -> None:
         for values, column in zip(self.values, columns):
@@ -301,27 +307,31 @@ class Resolver:
 
     def _add_events(self, doc_id: str, events: list[dict]) -> list[_EventCluster]:
         """The cluster of each of the document's events (a new one, or the event it reports again)."""
-        doc_clusters = []
+        doc_clusters, sources = [], []
+        strings = self.strings
         for ev in events:
             start, end, precision = _event_date(ev)
-            salient = {self._intern(k) for k in ev["participants"] if self._kind(k) != "country"}
+            salient = {strings.setdefault(k, k) for k in ev["participants"] if self._kind(k) != "country"}
             target = self._match(ev, doc_id, start, salient) if start is not None and precision == "day" else None
             if target is None:
                 target = _EventCluster(len(self.clusters), doc_id, ev["sources"][0][0], ev, start, end, precision,
                                        self._intern)
                 self.clusters.append(target)
+            participants = target.participants
             for k, role in ev["participants"].items():
-                target.participants.setdefault(self._intern(k), self._intern(role))
+                participants.setdefault(strings.setdefault(k, k), strings.setdefault(role, role))
             if target.start is not None:
                 for key in salient - target.salient:
                     self.by_day.setdefault((target.type, target.start, key), []).append(target)
             target.salient |= salient
-            target.sectors |= {self._intern(x) for x in ev["sectors"]}
+            target.sectors.update(strings.setdefault(x, x) for x in ev["sectors"])
             target.name = target.name or ev["name"]
-            for s, e, sentence in ev["sources"]:
-                self.event_sources.append((target.event_id, doc_id, sentence, s, e, target.index, target.n_sources))
-                target.n_sources += 1
+            n = target.n_sources
+            sources += [(target.event_id, doc_id, sentence, s, e, target.index, n + i)
+                        for i, (s, e, sentence) in enumerate(ev["sources"])]
+            target.n_sources = n + len(ev["sources"])
             doc_clusters.append(target)
+        self.event_sources.extend_rows(sources)
         return doc_clusters
 
     def _add_agreements(self, doc_id: str, agreements: list[dict]) -> list[str]:
@@ -333,9 +343,9 @@ class Resolver:
             if c is None:
                 c = _AgreementCluster(len(self.agreement_clusters), make_id("agr", doc_id, a["sources"][0][0]), a)
                 self.agreement_clusters[key] = c
-            for s, e, sentence in a["sources"]:
-                self.agreement_sources.append((c.agreement_id, doc_id, sentence, s, e, c.index, c.n_sources))
-                c.n_sources += 1
+            self.agreement_sources.extend_rows([(c.agreement_id, doc_id, sentence, s, e, c.index, c.n_sources + i)
+                                                for i, (s, e, sentence) in enumerate(a["sources"])])
+            c.n_sources += len(a["sources"])
             c.sectors |= set(a["sectors"])
             for col in ("date_signed", "date_effective"):
                 c.a[col] = c.a[col] or a[col]
@@ -350,8 +360,7 @@ class Resolver:
         for key, (kind, country, canonical, surfaces) in self.actors.items():
             name = _best_name(sorted(surfaces), canonical, kind)
             aliases = sorted({s for s in [*surfaces, canonical] if s and s != name})
-            yield {"actor_id": actor_id(key), "name": name, "aliases": aliases, "kind": kind,
-                   "country": None if kind == "international" else country}
+            yield actor_id(key), name, aliases, kind, None if kind == "international" else country
 
     def _event_rows(self):
         for c in self.clusters:
@@ -360,13 +369,9 @@ class Resolver:
             if c.type == "visit":
                 location = next((actor_id(k) for k, _ in c.participant_roles()
                                  if self._kind(k) in ("locality", "country") and self.actors[k][1] != "VN"), None)
-            yield {
-                "event_id": c.event_id, "event_type": c.type, "name": c.name, "date_start": c.start,
-                "date_end": c.end, "date_precision": c.precision if c.start else None,
-                "date_text": c.date_text, "location_id": location,
-                "parent_event_id": parent.event_id if parent and parent is not c else None,
-                "agreement_id": c.agreement,
-                "sectors": sorted(c.sectors), "cameo_code": c.cameo}
+            yield (c.event_id, c.type, c.name, c.start, c.end, c.precision if c.start else None, c.date_text,
+                   location, parent.event_id if parent and parent is not c else None, c.agreement,
+                   sorted(c.sectors), c.cameo)
 
     def _participant_rows(self):
         for c in self.clusters:
@@ -375,37 +380,42 @@ class Resolver:
                     role = "host" if self.actors[k][1] == "VN" else "guest"
                 elif c.type == "signing" and self._kind(k) != "person":
                     role = "signatory"
-                yield {"event_id": c.event_id, "actor_id": actor_id(k), "role": role}
+                yield c.event_id, actor_id(k), role
 
     def _agreement_rows(self):
         for c in self.agreement_clusters.values():
             a, signed, effective = c.a, c.a["date_signed"], c.a["date_effective"]
-            yield {
-                "agreement_id": c.agreement_id, "name": a["name"], "short_name": a["short_name"],
-                "agreement_type": a["agreement_type"], "status": a["status"],
-                "date_signed": dt.date.fromisoformat(signed[0]) if signed else None,
-                "date_signed_precision": signed[1] if signed else None,
-                "date_effective": dt.date.fromisoformat(effective[0]) if effective else None,
-                "date_effective_precision": effective[1] if effective else None,
-                "sectors": sorted(c.sectors)}
+            yield (c.agreement_id, a["name"], a["short_name"], a["agreement_type"], a["status"],
+                   dt.date.fromisoformat(signed[0]) if signed else None, signed[1] if signed else None,
+                   dt.date.fromisoformat(effective[0]) if effective else None,
+                   effective[1] if effective else None, sorted(c.sectors))
 
     def _party_rows(self):
         for c in self.agreement_clusters.values():
             for k in c.a["parties"]:
-                yield {"agreement_id": c.agreement_id, "actor_id": actor_id(k)}
+                yield c.agreement_id, actor_id(k)
 
     def finish(self) -> "dict[str, pa.Table] | SpilledTables":
         """Every release table, deduplicated and sorted; the resolver is spent afterwards."""
-        made = {"documents": self.documents.table, "actors": self._actor_rows, "mentions": self.mentions.table,
-                "actor_roles": self.roles.table, "events": self._event_rows,
-                "event_participants": self._participant_rows, "event_sources": self.event_sources.table,
-                "agreements": self._agreement_rows, "agreement_parties": self._party_rows,
-                "agreement_sources": self.agreement_sources.table, "quarantine": lambda: iter(self.quarantine)}
+        buffered = {"documents": self.documents, "mentions": self.mentions, "actor_roles": self.roles,
+                    "event_sources": self.event_sources, "agreement_sources": self.agreement_sources}
+        generated = {  # table -> (the columns of its row tuples, their generator)
+            "actors": (("actor_id", "name", "aliases", "kind", "country"), self._actor_rows),
+            "events": (("event_id", "event_type", "name", "date_start", "date_end", "date_precision", "date_text",
+                        "location_id", "parent_event_id", "agreement_id", "sectors", "cameo_code"), self._event_rows),
+            "event_participants": (("event_id", "actor_id", "role"), self._participant_rows),
+            "agreements": (("agreement_id", "name", "short_name", "agreement_type", "status", "date_signed",
+                            "date_signed_precision", "date_effective", "date_effective_precision", "sectors"),
+                           self._agreement_rows),
+            "agreement_parties": (("agreement_id", "actor_id"), self._party_rows),
+            "quarantine": (tuple(QuarantineEntry.model_fields), lambda: (tuple(e.values()) for e in self.quarantine)),
+        }
         finished = SpilledTables(self.spill_dir) if self.spill_dir else {}
         for model in MODELS_BY_TABLE.values():  # one table at a time: at most one unsorted copy alive
             name = model.table.name
             # passed straight in, so finish_table holds the only reference and frees it while sorting
-            table = finish_table(_as_table(made[name](), arrow_schema(model)), name)
+            table = finish_table(buffered[name].table() if name in buffered else _rows_table(name, *generated[name]),
+                                 name)
             if self.rows_valid and name in ("mentions", "actor_roles"):
                 table = table.replace_schema_metadata(ROW_RULES_CHECKED)
             if isinstance(finished, SpilledTables):
@@ -416,18 +426,14 @@ class Resolver:
         return finished
 
 
-def _as_table(rows, schema: pa.Schema) -> pa.Table:
-    """An Arrow table, or one made of row dicts a batch at a time (no list of every row)."""
-    if isinstance(rows, pa.Table):
-        return rows
-    batches, batch = [], []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= BATCH_ROWS:
-            batches.append(pa.RecordBatch.from_pylist(batch, schema=schema))
-            batch = []
-    batches.append(pa.RecordBatch.from_pylist(batch, schema=schema))
-    return pa.Table.from_batches(batches, schema=schema)
+def _rows_table(name: str, columns: tuple[str, ...], generate) -> pa.Table:
+    """Table `name` of the rows `generate()` yields (tuples of `columns`), made a batch at a time (no list of
+    every row)."""
+    buffer = _ColumnBuffer(name, columns)
+    rows = generate()
+    while batch := list(itertools.islice(rows, BATCH_ROWS)):
+        buffer.extend_rows(batch)
+    return buffer.table()
 
 
 def resolve(docs: list[IngestedDocument], extractions: list[dict], quarantine: list[QuarantineEntry]

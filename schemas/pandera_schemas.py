@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow
@@ -58,19 +59,40 @@ def _dtype(col: ColumnSpec):
     return "int64" if col.base is int else None
 
 
-def _is_in(s: pd.Series, keys: set) -> pd.Series:
-    """`s.isin(keys)`; on an Arrow-backed string column one Arrow `is_in` (pandas would turn every key
-    into an Arrow scalar and back, the slowest step of validating a large release)."""
-    if not (isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"):
-        return s.isin(keys)
+def _arrow_strings(s: pd.Series) -> bool:
+    return isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow"
+
+
+def _is_in(s: pd.Series, keys: pd.Series) -> pd.Series:
+    """`s.isin(set(keys))`; on an Arrow-backed string column one Arrow `is_in` against the string keys
+    (pandas would turn every key into an Arrow scalar and back, the slowest step of validating a large
+    release)."""
+    if not _arrow_strings(s):
+        return s.isin(set(keys.tolist()))
     values = pyarrow.array(s.array)
-    strings = pyarrow.array([k for k in keys if isinstance(k, str)], type=values.type)
+    strings = (pyarrow.array(keys.array).cast(values.type) if _arrow_strings(keys) else
+               pyarrow.array([k for k in keys.tolist() if isinstance(k, str)], type=values.type))
     found = pc.fill_null(pc.is_in(values, value_set=strings), False)
     return pd.Series(found.to_numpy(zero_copy_only=False), index=s.index, name=s.name)
 
 
-def _key_set(frame: pd.DataFrame, column: str) -> set:
-    return set(frame[column].dropna().tolist()) if column in frame else set()
+class _DocumentLengths:
+    """`text_length` by `doc_id` of a documents frame, looked up as a dict of them would be (the last row
+    of a repeated id wins; an unknown id or a null length gives -1)."""
+
+    def __init__(self, documents: pd.DataFrame):
+        self.doc_ids = pyarrow.array(documents["doc_id"].array, type=pyarrow.string())[::-1]
+        self.lengths = pyarrow.array(documents["text_length"], from_pandas=True)[::-1]
+
+    def of(self, doc_ids: pd.Series) -> np.ndarray:
+        positions = pc.index_in(pyarrow.array(doc_ids.array, type=pyarrow.string()), value_set=self.doc_ids,
+                                skip_nulls=True)
+        return pc.fill_null(self.lengths.take(positions), -1).to_numpy(zero_copy_only=False)
+
+
+def _keys(frame: pd.DataFrame, column: str) -> pd.Series:
+    """The non-null values of a frame's column (none when the frame lacks it)."""
+    return frame[column].dropna() if column in frame else pd.Series(dtype=object)
 
 
 def table_schema(model: type[Record], frames: dict[str, pd.DataFrame]) -> pa.DataFrameSchema:
@@ -81,20 +103,16 @@ def table_schema(model: type[Record], frames: dict[str, pd.DataFrame]) -> pa.Dat
         checks = _column_checks(col)
         for fk in spec.foreign_keys:
             if fk.columns == (col.name,) and fk.ref_table in frames:
-                ids = _key_set(frames[fk.ref_table], fk.ref_columns[0])
+                ids = _keys(frames[fk.ref_table], fk.ref_columns[0])
                 checks.append(pa.Check(lambda s, ids=ids: _is_in(s, ids), ignore_na=True, name=f"fk_{col.name}"))
         for child, child_column in spec.required_children:
             if col.name == spec.primary_key[0] and child in frames:
-                have = _key_set(frames[child], child_column)
+                have = _keys(frames[child], child_column)
                 checks.append(pa.Check(lambda s, have=have: _is_in(s, have), name=f"has_{child}"))
         if spec.name in SPAN_TABLES and col.name == "char_end" and "documents" in frames:
-            docs = frames["documents"]
-            lengths = dict(zip(docs["doc_id"], docs["text_length"]))
             doc_ids = frames[spec.name]["doc_id"] if spec.name in frames else pd.Series(dtype=object)
-            checks.append(pa.Check(
-                lambda s, lengths=lengths, doc_ids=doc_ids: s <= doc_ids.loc[s.index].map(lengths).astype("float64")
-                .fillna(-1),  # float64: an empty table maps to an empty str column
-                name="span_inside_document"))
+            checks.append(pa.Check(lambda s, lengths=_DocumentLengths(frames["documents"]), doc_ids=doc_ids:
+                                   s <= lengths.of(doc_ids.loc[s.index]), name="span_inside_document"))
         cols[col.name] = pa.Column(_dtype(col), nullable=col.nullable, checks=checks, coerce=False)
     frame_checks = []
     if spec.name == "events":

@@ -1,4 +1,5 @@
-"""The side process of a build ends with the build, even when the build is killed."""
+"""The side process of a build ends with the build, even when the build is killed, and never runs the
+build's main script again."""
 from __future__ import annotations
 
 import os
@@ -37,3 +38,26 @@ def test_side_worker_exits_when_its_build_is_killed():
     while (state := _state(worker)) is not None and state[0] != "Z" and time.monotonic() < deadline:
         time.sleep(0.1)
     assert state is None or state[0] == "Z", f"the side worker outlived its build: {state}"
+
+
+# a build's main script: leaves a mark when a process runs it again (as a spawned process would, to find
+# what the script defines)
+SCRIPT = """
+import os
+from pipeline.aside import aside_pool
+if __name__ != "__main__":
+    open(os.environ["MARK"], "w").write(__name__)
+else:
+    with aside_pool() as pool:
+        print(pool.submit(os.getpid).result(), flush=True)
+"""
+
+
+def test_side_worker_does_not_run_the_main_script_again(tmp_path):
+    script, mark = tmp_path / "build_script.py", tmp_path / "mark"
+    script.write_text(SCRIPT)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          env={**os.environ, "MARK": str(mark)}, cwd=Path(__file__).parents[1])
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) != os.getpid()
+    assert not mark.exists(), f"the side worker ran the main script as {mark.read_text()!r}"
