@@ -36,7 +36,7 @@ def _exit_with(parent: int) -> None:
 
 
 @contextmanager
-def _main_script_hidden():
+def main_script_hidden():
     """`__main__` stands in as an empty module: a process spawned meanwhile does not run the main script."""
     main = sys.modules["__main__"]
     sys.modules["__main__"] = types.ModuleType("__main__")
@@ -49,6 +49,6 @@ def _main_script_hidden():
 def aside_pool() -> ProcessPoolExecutor:
     pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_exit_with,
                                initargs=(os.getpid(),))
-    with _main_script_hidden():
+    with main_script_hidden():
         pool.submit(os.getpid)  # the first task starts the worker, now
     return pool

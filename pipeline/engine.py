@@ -129,6 +129,8 @@ def open_engine(params: Params, engine: str = "local", jobs: int | None = None, 
     if engine == "local" and jobs == 1:
         yield Engine(lambda task: _Done(run_task(task, params)), 1, version)
     elif engine == "local":
+        from pipeline.aside import main_script_hidden  # the building process's side only, not the workers'
+
         pool: ProcessPoolExecutor | None = None
 
         def submit(task: Task):
@@ -141,7 +143,8 @@ def open_engine(params: Params, engine: str = "local", jobs: int | None = None, 
                 context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload(["pipeline.engine"])
                 pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
-            return pool.submit(run_task, task, params)
+            with main_script_hidden():  # a worker started here does not import the whole command line again
+                return pool.submit(run_task, task, params)
 
         try:
             yield Engine(submit, 2 * jobs + 2, version)

@@ -3,6 +3,7 @@ cache re-extracts only new or changed articles and is dropped when the extractor
 validation reports what whole-table validation reports."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -292,3 +293,28 @@ def test_a_cached_near_duplicate_is_published_when_its_first_copy_is_gone(tmp_pa
     assert again.stats.cache_hits == 1 and len(extracted) == 2  # b.txt once from the cache's key, once fresh
     assert again.arrow["documents"].column("source_path").to_pylist() == ["in/b.txt"]
     assert _release_bytes(again.release) == _release_bytes(fresh.release)
+
+
+# a build's main script: leaves a mark when a process runs it again (as a worker started by forkserver would,
+# to find what the script defines)
+BUILD_SCRIPT = """
+import os, sys
+from pathlib import Path
+if __name__ != "__main__":
+    open(os.environ["MARK"], "a").write(__name__ + "\\n")
+else:
+    from pipeline.build import build
+    from pipeline.params import load_params
+    result = build(Path(sys.argv[1]), Path(sys.argv[2]), load_params(), jobs=2, batch_size=2)
+    print(result.stats.new)
+"""
+
+
+def test_extraction_workers_do_not_run_the_main_script_again(tmp_path):
+    script, mark = tmp_path / "build_script.py", tmp_path / "mark"
+    script.write_text(BUILD_SCRIPT)
+    done = subprocess.run([sys.executable, str(script), str(ROOT / "seeds"), str(tmp_path / "out")],
+                          capture_output=True, text=True, env={**os.environ, "MARK": str(mark)}, cwd=ROOT)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) == len(list((ROOT / "seeds").glob("*.txt")))
+    assert not mark.exists(), f"a worker ran the main script as {mark.read_text()!r}"
