@@ -141,7 +141,7 @@ def _gazetteer_pass(d: _Doc) -> None:
                   and d.adjacent(k - 1, k) and k >= 2 and _vn_name_at(d, k - 2)}
     while i < n:
         t = toks[i]
-        if t.text not in gaz.first_tokens or not _cap_word(t) and not t.text[:1].isdigit():
+        if t.text not in gaz.lengths or not _cap_word(t) and not t.text[:1].isdigit():
             i += 1
             continue
         hit = None

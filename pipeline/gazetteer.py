@@ -61,12 +61,14 @@ class Gazetteer:
 
     def __init__(self) -> None:
         self.index: dict[tuple[str, ...], Entry] = {}
-        self.max_len = 1
-        self.first_tokens: set[str] = set()
         self.lengths: dict[str, tuple[int, ...]] = {}  # first token -> the lengths of its names, longest first
         self.entries: dict[str, Entry] = {}
         self.accented: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
         self._load()
+        lengths: dict[str, set[int]] = {}
+        for key in self.index:
+            lengths.setdefault(key[0], set()).add(len(key))
+        self.lengths = {first: tuple(sorted(found, reverse=True)) for first, found in lengths.items()}
 
     def _add(self, surface: str, entry: Entry, overwrite: bool = False) -> None:
         key = surface_key(surface)
@@ -77,9 +79,6 @@ class Gazetteer:
             return
         self.index[key] = entry
         self.entries.setdefault(entry.key, entry)
-        self.max_len = max(self.max_len, len(key))
-        self.first_tokens.add(key[0])
-        self.lengths[key[0]] = tuple(sorted({*self.lengths.get(key[0], ()), len(key)}, reverse=True))
 
     def _load(self) -> None:
         # Order matters: the first entry to claim a surface form keeps it.

@@ -28,12 +28,6 @@ def release_folders(dataset_dir: Path) -> list[Path]:
     return sorted(found, key=lambda p: parse(p.name))
 
 
-def previous_release(dataset_dir: Path, version: str) -> Path | None:
-    """The release with the highest version below `version`, if any."""
-    older = [p for p in release_folders(dataset_dir) if parse(p.name) < parse(version)]
-    return older[-1] if older else None
-
-
 def release_entry(folder: Path) -> dict:
     manifest_bytes = (folder / "manifest.json").read_bytes()
     manifest = json.loads(manifest_bytes)

@@ -56,10 +56,6 @@ class Token(NamedTuple):
     end: int
 
     @property
-    def is_cap(self) -> bool:
-        return self.text[:1].isupper()
-
-    @property
     def is_word(self) -> bool:
         return self.text[:1].isalpha()
 
