@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from pipeline.cache import ExtractionCache
+from pipeline.cache import ExtractionCache, FileHashes
 from pipeline.engine import Engine, open_engine, process_one
-from pipeline.ingest import InputFile, list_inputs, near_duplicate_message, scan_folder
+from pipeline.ingest import InputFile, Rejected, list_inputs, near_duplicate_message, scan_folder, unreadable_entry
 from pipeline.params import Params
 from pipeline.progress import Track, no_track
 from pipeline.publish import publish
@@ -216,17 +216,16 @@ def build_tables(input_dir: Path, params: Params, path_prefix: str | None = None
     resolver = Resolver(spill_dir)
     seen = _Seen()
     cache = ExtractionCache(cache_dir, stats.extractor_version) if cache_dir else None
+    hashes = FileHashes(cache_dir, input_dir) if cache_dir else None
     try:
         with open_engine(params, engine, jobs, scheduler, batch_size) as runner, _gc_paused():
-            items = scan_folder(input_dir, params, path_prefix)
+            items = (scan_folder(input_dir, params, path_prefix, hashes, known=cache.known().__contains__)
+                     if cache else scan_folder(input_dir, params, path_prefix))
             outcomes = _outcomes(items, params, runner, cache, stats, batch_size, wave_size)
             for item, outcome in track(outcomes, "build", total):
                 if outcome is not None and outcome[0] == "unextracted" and outcome[2] not in seen.by_main_text:
                     # the earlier entry with this main text was not published: this one is extracted after all
-                    outcome = process_one(item.raw, params)
-                    stats.extracted += 1
-                    if cache:
-                        cache.put(item.sha256, outcome)
+                    item, outcome = _extracted_now(item, params, stats, cache)
                 entry = seen.entry(item, outcome)
                 if entry is None:
                     resolver.add(outcome[1], item.name)
@@ -234,9 +233,27 @@ def build_tables(input_dir: Path, params: Params, path_prefix: str | None = None
                     stats.quarantined += 1
                     resolver.add_quarantine(entry)
     finally:
-        if cache:
-            cache.close()
+        for store in (cache, hashes):
+            if store:
+                store.close()
     return resolver.finish(), stats
+
+
+def _extracted_now(item: InputFile, params: Params, stats: BuildStats, cache: ExtractionCache | None):
+    """(item, outcome) of an entry extracted here after all; the item becomes a quarantine entry when its
+    file, not read by the scan, cannot be read now."""
+    try:
+        raw = item.read()
+    except OSError as exc:
+        return unreadable_entry(item.name, item.sha256, exc), None
+    except Rejected as rejected:
+        return QuarantineEntry(file=item.name, sha256=item.sha256, reason=rejected.reason,
+                               message=rejected.message), None
+    outcome = process_one(raw, params)
+    stats.extracted += 1
+    if cache:
+        cache.put(item.sha256, outcome)
+    return item, outcome
 
 
 class _Seen:

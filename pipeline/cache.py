@@ -1,4 +1,4 @@
-"""Per-document extraction cache: an article's outcome, keyed by its sha256 and the extractor version.
+"""Build caches: an article's outcome by its sha256 and the extractor version, and input files' sha256.
 
 The outcome of one article (its document record and document-local rows, or
 its quarantine reason) depends only on its bytes, the extraction code, the
@@ -12,6 +12,12 @@ LZ4-compressed) under the cache folder
 (default `$PARADIP_CACHE_DIR`, else `$XDG_CACHE_HOME/paradip`, else
 `~/.cache/paradip`): outside the repository, so DVC never declares nor wipes
 it and git never sees it. Deleting the folder is always safe.
+
+`FileHashes` (`files.sqlite` in the same folder) remembers the sha256 of
+every input file read, with the file's stat, so a rebuild does not read an
+unchanged file whose outcome is cached: the same rule as git's index and
+DVC's state (device, inode, size, mtime and ctime unchanged), including
+git's guard against an edit made within the clock tick of the read.
 """
 from __future__ import annotations
 
@@ -21,6 +27,11 @@ import sqlite3
 from pathlib import Path
 
 import pyarrow as pa
+
+#: A file changed less than this before it was read is hashed again next time: an edit in the same
+#: clock tick as the read (coarse file-system timestamps) would leave its stat unchanged.
+RACY_NS = 2_000_000_000
+
 
 def default_cache_dir() -> Path:
     if os.environ.get("PARADIP_CACHE_DIR"):
@@ -41,6 +52,10 @@ class ExtractionCache:
         self.db.execute("create table if not exists outcome (sha256 text primary key, size integer not null, "
                         "value blob not null)")
         self.pending = 0
+
+    def known(self) -> set[str]:
+        """The sha256 of every cached outcome."""
+        return {row[0] for row in self.db.execute("select sha256 from outcome")}
 
     def get(self, sha256: str):
         row = self.db.execute("select size, value from outcome where sha256 = ?", (sha256,)).fetchone()
@@ -67,3 +82,43 @@ class ExtractionCache:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _stat_key(st: os.stat_result) -> tuple[int, int, int, int, int]:
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+class FileHashes:
+    """sha256 of the files of one input folder by absolute path, trusted while the file's stat is unchanged
+    (see the module docstring). Only the building process reads and writes it."""
+
+    def __init__(self, folder: Path, input_dir: Path):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(folder / "files.sqlite")
+        self.db.execute("pragma journal_mode=wal")
+        self.db.execute("pragma synchronous=normal")
+        self.db.execute("create table if not exists file (path text primary key, dev integer, ino integer, "
+                        "size integer, mtime_ns integer, ctime_ns integer, read_ns integer, sha256 text not null)")
+        under = os.path.join(os.path.abspath(input_dir), "")
+        # every record of the folder at once: one query, not one per file
+        self.recorded = {row[0]: row[1:] for row in self.db.execute(
+            "select path, dev, ino, size, mtime_ns, ctime_ns, read_ns, sha256 from file "
+            "where path >= ? and path < ?", (under, under[:-1] + chr(ord(under[-1]) + 1)))}
+        self.read: list[tuple] = []
+
+    def get(self, path: str, st: os.stat_result) -> str | None:
+        """The recorded sha256 of the file at `path` if its stat is the recorded one, else None."""
+        row = self.recorded.get(os.path.abspath(path))
+        if row is None or row[:5] != _stat_key(st):
+            return None
+        return row[6] if max(st.st_mtime_ns, st.st_ctime_ns) < row[5] - RACY_NS else None
+
+    def put(self, path: str, st: os.stat_result, read_ns: int, sha256: str) -> None:
+        """Record the sha256 of bytes read at `read_ns` (wall clock, taken before reading) from the file whose
+        stat, taken when it was opened, is `st`."""
+        self.read.append((os.path.abspath(path), *_stat_key(st), read_ns, sha256))
+
+    def close(self) -> None:
+        self.db.executemany("insert or replace into file values (?, ?, ?, ?, ?, ?, ?, ?)", self.read)
+        self.db.commit()
+        self.db.close()

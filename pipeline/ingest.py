@@ -23,16 +23,20 @@ import os
 import re
 import stat
 import sys
+import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from pipeline.ids import make_id
 from pipeline.params import Params, load_params
 from pipeline.segment import segment
 from pipeline.text import fold, nfc
 from schemas.records import Document, QuarantineEntry
+
+if TYPE_CHECKING:
+    from pipeline.cache import FileHashes
 
 _VI_MARKS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹàáèéìíòóùúýõã]", re.IGNORECASE)
 _EN_WORDS = re.compile(r"\b(?:the|of|and|to|in|with|for|on|is|was|said)\b", re.IGNORECASE)
@@ -236,10 +240,8 @@ def main_text_key(doc: IngestedDocument) -> str:
     return hashlib.sha256(" ".join(re.findall(r"[^\W_]+", main)).encode("utf-8")).hexdigest()
 
 
-def _read_regular_file(entry: os.DirEntry, root: Path, max_bytes: int) -> bytes:
-    """The bytes of a regular file inside the input, at most `max_bytes + 1`; raises `Rejected`
-    for anything else. Special files are detected by stat and opened non-blocking, so a FIFO
-    swapped in after the check still cannot hang the build."""
+def _checked_stat(entry: os.DirEntry, root: Path, max_bytes: int) -> os.stat_result:
+    """The stat of an entry that can be read as an article; raises `Rejected` for anything else."""
     if _BAD_CHARS.search(entry.name):
         raise Rejected("bad_file_name", "file name contains control characters, line breaks or undecodable bytes")
     if entry.is_symlink():
@@ -247,26 +249,51 @@ def _read_regular_file(entry: os.DirEntry, root: Path, max_bytes: int) -> bytes:
         if target != root and root not in target.parents:
             raise Rejected("symlink_outside_input", f"symbolic link to {entry_name(str(target))}, "
                                                     "outside the input folder")
-    if not stat.S_ISREG(os.stat(entry.path).st_mode):
+    st = os.stat(entry.path)
+    _check_regular(st, max_bytes)
+    return st
+
+
+def _check_regular(st: os.stat_result, max_bytes: int) -> None:
+    if not stat.S_ISREG(st.st_mode):
         raise Rejected("not_a_regular_file", "not a regular file (folder, FIFO, device or socket)")
+    if st.st_size > max_bytes:
+        raise Rejected("too_large", f"{st.st_size} bytes, over the limit of {max_bytes} (params.yaml)")
+
+
+def _read_regular_file(entry: os.DirEntry, root: Path, max_bytes: int) -> tuple[bytes, os.stat_result]:
+    """The bytes of a regular file inside the input, at most `max_bytes + 1`, and its stat when opened;
+    raises `Rejected` for anything else. Special files are detected by stat and opened non-blocking, so a
+    FIFO swapped in after the check still cannot hang the build."""
+    _checked_stat(entry, root, max_bytes)
     fd = os.open(entry.path, os.O_RDONLY | os.O_NONBLOCK)
     with os.fdopen(fd, "rb") as fh:
         st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise Rejected("not_a_regular_file", "not a regular file (folder, FIFO, device or socket)")
-        if st.st_size > max_bytes:
-            raise Rejected("too_large", f"{st.st_size} bytes, over the limit of {max_bytes} (params.yaml)")
-        return fh.read(max_bytes + 1)
+        _check_regular(st, max_bytes)
+        return fh.read(max_bytes + 1), st
 
 
 @dataclass(frozen=True)
 class InputFile:
     """One readable regular file of the input folder: its entry name, its bytes and their sha256 (None
-    when the file grew over the size limit while read; `raw` then holds the first limit + 1 bytes)."""
+    when the file grew over the size limit while read; `raw` then holds the first limit + 1 bytes).
+    `raw` is None when the scan did not read the file (see `scan_folder`): `read` reads it from `path`."""
 
     name: str
-    raw: bytes
+    raw: bytes | None
     sha256: str | None
+    path: str | None = None
+
+    def read(self) -> bytes:
+        """The file's bytes; raises `OSError`, or `Rejected` when they are no longer the bytes hashed."""
+        if self.raw is not None:
+            return self.raw
+        with open(self.path, "rb") as fh:
+            raw = fh.read()
+        if hashlib.sha256(raw).hexdigest() != self.sha256:
+            raise Rejected("unreadable", "changed while the build ran (its bytes differ from those hashed "
+                                         "when the folder was scanned)")
+        return raw
 
 
 def unreadable_entry(name: str, sha: str | None, exc: OSError) -> QuarantineEntry:
@@ -284,14 +311,25 @@ def near_duplicate_message(first: str) -> str:
 
 
 def scan_folder(input_dir: Path, params: Params, path_prefix: str | None = None,
+                hashes: "FileHashes | None" = None, known: Callable[[str], bool] = lambda sha256: False,
                 ) -> Iterator[InputFile | QuarantineEntry]:
-    """Every entry of `input_dir` sorted by name: its bytes, or why it cannot be read as an article."""
+    """Every entry of `input_dir` sorted by name: its bytes, or why it cannot be read as an article.
+
+    With `hashes` (`pipeline.cache.FileHashes`), a file is not read when its sha256 is recorded there for
+    its current stat and `known(sha256)` (its outcome is cached): its `raw` is None. Files read are
+    recorded there."""
     prefix = path_prefix if path_prefix is not None else input_dir.as_posix()
     root = input_dir.resolve()
     for entry in _entries(input_dir):
         name = _entry_path(prefix, entry.name)
         try:
-            raw = _read_regular_file(entry, root, params.max_file_bytes)
+            if hashes is not None:
+                sha = hashes.get(entry.path, _checked_stat(entry, root, params.max_file_bytes))
+                if sha is not None and known(sha):
+                    yield InputFile(name, None, sha, entry.path)
+                    continue
+            read_ns = time.time_ns()
+            raw, st = _read_regular_file(entry, root, params.max_file_bytes)
         except Rejected as rejected:
             yield QuarantineEntry(file=name, sha256=None, reason=rejected.reason, message=rejected.message)
         except OSError as exc:
@@ -299,7 +337,10 @@ def scan_folder(input_dir: Path, params: Params, path_prefix: str | None = None,
         except Exception as exc:  # noqa: BLE001 - one entry must never stop the build
             yield QuarantineEntry(file=name, sha256=None, reason="ingest_error", message=ingest_error_message(exc))
         else:
-            yield InputFile(name, raw, hashlib.sha256(raw).hexdigest() if len(raw) <= params.max_file_bytes else None)
+            sha = hashlib.sha256(raw).hexdigest() if len(raw) <= params.max_file_bytes else None
+            if hashes is not None and sha is not None:
+                hashes.put(entry.path, st, read_ns, sha)
+            yield InputFile(name, raw, sha)
 
 
 def ingest_article(raw: bytes, name: str, params: Params) -> tuple[IngestedDocument, str]:

@@ -13,6 +13,8 @@ from types import SimpleNamespace
 import pyarrow as pa
 import pytest
 
+import pipeline.cache as cache_module
+import pipeline.ingest as ingest_module
 import pipeline.version as version_module
 import pipeline.validate as validate_module
 from conftest import ROOT, SHARED
@@ -283,6 +285,7 @@ def test_a_near_duplicate_is_extracted_when_the_first_copy_fails(tmp_path, param
 
 
 def test_a_cached_near_duplicate_is_published_when_its_first_copy_is_gone(tmp_path, params, monkeypatch):
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)  # so the rebuild's scan does not read b.txt: it is read when needed
     _two_copies(tmp_path / "in")
     cache = tmp_path / "cache"
     build(tmp_path / "in", tmp_path / "out1", params, path_prefix="in", jobs=1, cache_dir=cache)
@@ -293,6 +296,55 @@ def test_a_cached_near_duplicate_is_published_when_its_first_copy_is_gone(tmp_pa
     assert again.stats.cache_hits == 1 and len(extracted) == 2  # b.txt once from the cache's key, once fresh
     assert again.arrow["documents"].column("source_path").to_pylist() == ["in/b.txt"]
     assert _release_bytes(again.release) == _release_bytes(fresh.release)
+
+
+def _files_read(monkeypatch) -> list[str]:
+    """Names of the input files the build reads from now on."""
+    read: list[str] = []
+    real = ingest_module._read_regular_file
+
+    def recording(entry, root, max_bytes):
+        read.append(entry.name)
+        return real(entry, root, max_bytes)
+
+    monkeypatch.setattr(ingest_module, "_read_regular_file", recording)
+    return read
+
+
+def _seed_copies(folder: Path) -> list[Path]:
+    folder.mkdir()
+    for src in sorted((ROOT / "seeds").glob("*.txt")):
+        shutil.copy(src, folder / src.name)
+    return sorted(folder.iterdir())
+
+
+def test_a_cached_rebuild_reads_only_the_files_that_changed(tmp_path, params, monkeypatch):
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)  # the files were written just now: trust their stat at once
+    files = _seed_copies(tmp_path / "in")
+    read = _files_read(monkeypatch)
+    cache = tmp_path / "cache"
+    build(tmp_path / "in", tmp_path / "a", params, path_prefix="in", jobs=1, cache_dir=cache)
+    assert read == [f.name for f in files]
+    # same size and the same modification time, other bytes: only the change time tells
+    edited, before = files[1], files[1].stat()
+    edited.write_bytes(edited.read_bytes().replace(b"Hanoi", b"Hanoy", 1))
+    os.utime(edited, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert edited.stat().st_size == before.st_size and edited.stat().st_mtime_ns == before.st_mtime_ns
+    read.clear()
+    again = build(tmp_path / "in", tmp_path / "b", params, path_prefix="in", jobs=1, cache_dir=cache)
+    assert read == [edited.name] and again.stats.extracted == 1
+    fresh = build(tmp_path / "in", tmp_path / "c", params, path_prefix="in", jobs=1)
+    assert _release_bytes(again.release) == _release_bytes(fresh.release)
+
+
+def test_a_file_changed_within_the_clock_tick_of_its_read_is_read_again(tmp_path, params, monkeypatch):
+    monkeypatch.setattr(cache_module, "RACY_NS", 10 ** 18)  # every file changed "just before" it was read
+    files = _seed_copies(tmp_path / "in")
+    cache = tmp_path / "cache"
+    build(tmp_path / "in", tmp_path / "a", params, path_prefix="in", jobs=1, cache_dir=cache)
+    read = _files_read(monkeypatch)
+    again = build(tmp_path / "in", tmp_path / "b", params, path_prefix="in", jobs=1, cache_dir=cache)
+    assert read == [f.name for f in files] and again.stats.extracted == 0
 
 
 # a build's main script: leaves a mark when a process runs it again (as a worker started by forkserver would,
