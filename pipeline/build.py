@@ -23,6 +23,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from pipeline.cache import ExtractionCache, FileHashes
+from pipeline.checkpoint import Checkpoint, FoldCheckpoints, entry_key
 from pipeline.engine import Engine, open_engine, process_one
 from pipeline.ingest import InputFile, Rejected, list_inputs, near_duplicate_message, scan_folder, unreadable_entry
 from pipeline.params import Params
@@ -41,18 +42,21 @@ WAVE_SIZE = 512
 @dataclass
 class BuildStats:
     """What a build did: `new` counts articles whose per-document work ran (cache misses), `extracted` those of
-    them that went through extraction (not exact or near duplicates, nor articles rejected on reading)."""
+    them that went through extraction (not exact or near duplicates, nor articles rejected on reading);
+    `resumed` the first entries whose fold came from a checkpoint (`pipeline.checkpoint`)."""
 
     entries: int = 0
     new: int = 0
     extracted: int = 0
     cache_hits: int = 0
     quarantined: int = 0
+    resumed: int = 0
     extractor_version: str = ""
 
     def summary(self) -> str:
-        return (f"{self.entries} entries: {self.new} new ({self.extracted} extracted), {self.cache_hits} from cache, "
-                f"{self.quarantined} quarantined")
+        resumed = f" ({self.resumed} entries resumed from a checkpoint)" if self.resumed else ""
+        return (f"{self.entries} entries: {self.new} new ({self.extracted} extracted), {self.cache_hits} from cache"
+                f"{resumed}, {self.quarantined} quarantined")
 
 
 @dataclass
@@ -106,8 +110,8 @@ def _chunks(seq: list, size: int) -> list[list]:
     return [seq[k:k + size] for k in range(0, len(seq), size)]
 
 
-def _outcomes(items, params: Params, engine: Engine, cache: ExtractionCache | None, stats: BuildStats,
-              batch_size: int, wave_size: int):
+def _outcomes(items, params: Params, engine: Engine, cache: ExtractionCache | None, fold: "_Fold",
+              stats: BuildStats, batch_size: int, wave_size: int):
     """(entry, outcome) in input order. Entries are read a wave at a time; the wave's new articles are
     ingested in tasks, then those whose main text no earlier entry has are extracted in tasks, while the
     next waves are ingested, so every worker stays busy. An article whose main text an earlier entry
@@ -115,8 +119,7 @@ def _outcomes(items, params: Params, engine: Engine, cache: ExtractionCache | No
     unless that entry ends up unpublished. A wave is emitted once all its tasks are back, so memory
     holds a few waves, never the corpus. The outcome is None for an entry whose outcome an earlier
     entry with the same bytes decides."""
-    requested: set[str] = set()
-    claimed: set[str] = set()  # main-text keys of earlier entries: published, cached or being extracted
+    requested, claimed = fold.requested, fold.claimed
     waves: deque[_Wave] = deque()
     in_flight: deque[tuple[object, _Wave, list[int], str]] = deque()
 
@@ -211,32 +214,91 @@ def build_tables(input_dir: Path, params: Params, path_prefix: str | None = None
                  wave_size: int = WAVE_SIZE, total: int | None = None) -> tuple[Mapping[str, pa.Table], BuildStats]:
     """Corpus tables of every entry of `input_dir` (see the module docstring), and what the build did.
 
+    With `cache_dir`, outcomes and file hashes are cached there, and the build resumes from the fold
+    checkpoint of the previous build when its first entries are that build's (`pipeline.checkpoint`).
     With `spill_dir` the tables are a `SpilledTables` mapping backed by files there."""
     stats = BuildStats(extractor_version=extractor_version(params))
-    resolver = Resolver(spill_dir)
-    seen = _Seen()
     cache = ExtractionCache(cache_dir, stats.extractor_version) if cache_dir else None
     hashes = FileHashes(cache_dir, input_dir) if cache_dir else None
+    checkpoints = FoldCheckpoints(cache_dir, stats.extractor_version, input_dir, path_prefix) if cache_dir else None
+
+    def scan():
+        if cache:
+            return scan_folder(input_dir, params, path_prefix, hashes, known=cache.known().__contains__)
+        return scan_folder(input_dir, params, path_prefix)
+
     try:
         with open_engine(params, engine, jobs, scheduler, batch_size) as runner, _gc_paused():
-            items = (scan_folder(input_dir, params, path_prefix, hashes, known=cache.known().__contains__)
-                     if cache else scan_folder(input_dir, params, path_prefix))
-            outcomes = _outcomes(items, params, runner, cache, stats, batch_size, wave_size)
+            fold, items = (_resume(checkpoints, scan, spill_dir, stats) if checkpoints
+                           else (_Fold(Resolver(spill_dir)), scan()))
+            outcomes = _outcomes(items, params, runner, cache, fold, stats, batch_size, wave_size)
             for item, outcome in track(outcomes, "build", total):
-                if outcome is not None and outcome[0] == "unextracted" and outcome[2] not in seen.by_main_text:
-                    # the earlier entry with this main text was not published: this one is extracted after all
-                    item, outcome = _extracted_now(item, params, stats, cache)
-                entry = seen.entry(item, outcome)
-                if entry is None:
-                    resolver.add(outcome[1], item.name)
-                else:
-                    stats.quarantined += 1
-                    resolver.add_quarantine(entry)
+                fold.add(item, outcome, params, stats, cache)
     finally:
         for store in (cache, hashes):
             if store:
                 store.close()
-    return resolver.finish(), stats
+    if checkpoints is None or not fold.resumable or (fold.resumed_from and not fold.folded_since_resume):
+        return fold.resolver.finish(), stats
+    with checkpoints.saving(fold.keys, fold.state(stats), fold.resumed_from) as keep:
+        return fold.resolver.finish(keep), stats
+
+
+def _resume(checkpoints: FoldCheckpoints, scan, spill_dir: Path | None, stats: BuildStats):
+    """(the fold of the longest checkpoint whose entries the input starts with, the entries after them), or
+    (an empty fold, every entry)."""
+    saved, keys, items = checkpoints.resume(scan()) if checkpoints.saved() else (None, [], None)
+    if saved is None:
+        return _Fold(Resolver(spill_dir)), items if items is not None else scan()
+    return _Fold.resumed(saved, keys, spill_dir, stats), items
+
+
+class _Fold:
+    """Everything folded so far, in input order: the resolver, what was published, the sha256 and main-text
+    keys already requested or claimed, and each entry's key (what a fold checkpoint saves)."""
+
+    def __init__(self, resolver: Resolver):
+        self.resolver = resolver
+        self.seen = _Seen()
+        self.requested: set[str] = set()
+        self.claimed: set[str] = set()  # main-text keys of earlier entries: published, cached or being extracted
+        self.keys: list = []
+        self.resumable = True  # False once the fold holds a decision that a later build may not repeat
+        self.resumed_from: Checkpoint | None = None
+        self.folded_since_resume = 0
+
+    def add(self, item: InputFile | QuarantineEntry, outcome, params: Params, stats: BuildStats,
+            cache: ExtractionCache | None) -> None:
+        key = entry_key(item)
+        if outcome is not None and outcome[0] == "unextracted" and outcome[2] not in self.seen.by_main_text:
+            # the earlier entry with this main text was not published: this one is extracted after all
+            item, outcome = _extracted_now(item, params, stats, cache)
+            if isinstance(item, QuarantineEntry):  # unreadable for now: not a decision to keep
+                key = None
+        entry = self.seen.entry(item, outcome)
+        if entry is None:
+            self.resolver.add(outcome[1], item.name)
+        else:
+            stats.quarantined += 1
+            self.resolver.add_quarantine(entry)
+        self.keys.append(key)
+        self.resumable = self.resumable and key is not None
+        self.folded_since_resume += 1
+
+    def state(self, stats: BuildStats) -> dict:
+        return {"resolver": self.resolver.state(), "seen": self.seen, "requested": self.requested,
+                "claimed": self.claimed, "counts": (stats.entries, stats.new + stats.cache_hits, stats.quarantined)}
+
+    @classmethod
+    def resumed(cls, saved: Checkpoint, keys: list, spill_dir: Path | None, stats: BuildStats) -> "_Fold":
+        """The fold `saved` holds (of the entries `keys`); its entries count as taken from the cache in `stats`."""
+        state = saved.state()
+        fold = cls(Resolver.resumed(state["resolver"], saved.folder, spill_dir))
+        fold.seen, fold.requested, fold.claimed = state["seen"], state["requested"], state["claimed"]
+        fold.keys, fold.resumed_from = keys, saved
+        stats.entries, stats.cache_hits, stats.quarantined = state["counts"]
+        stats.resumed = len(keys)
+        return fold
 
 
 def _extracted_now(item: InputFile, params: Params, stats: BuildStats, cache: ExtractionCache | None):

@@ -45,6 +45,7 @@ from pipeline.provenance import code_version
 from pipeline.releases import update_index
 from pipeline.resolve import Tables, read_tables
 from pipeline.spill import LazyRows, SpilledTables
+from pipeline.staging import remove_stale_staging, staging_folder
 from pipeline.validate import ValidationFailed, validate_tables, write_report
 from schemas.derive import json_schemas
 from schemas.records import SCHEMA_VERSION
@@ -136,19 +137,6 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _remove_stale_staging(dataset_dir: Path) -> None:
-    """Remove staging folders left by killed builds (their process is gone)."""
-    for folder in dataset_dir.glob(".*.tmp-*"):
-        pid = folder.name.rsplit(".tmp-", 1)[1].split("-", 1)[0]
-        try:
-            os.kill(int(pid), 0)
-            continue  # that build is still running
-        except (ValueError, ProcessLookupError):
-            shutil.rmtree(folder, ignore_errors=True)
-        except PermissionError:
-            continue  # alive, another user's
-
-
 #: Rows of `event_participants` (the largest table the charts read) up to which the charts are drawn by a
 #: process of their own: beyond, that process's row objects would not fit beside validation in 1 GiB.
 CHARTS_ASIDE_MAX_ROWS = 200_000
@@ -184,9 +172,9 @@ def publish(tables: Tables, dataset_dir: Path, version: str, date: str | None = 
 def _publish_valid(arrow: dict[str, pa.Table], report, dataset_dir: Path, version: str, date: str | None,
                    charts: tuple[Path, Future] | None) -> Path:
     dataset_dir.mkdir(parents=True, exist_ok=True)
-    _remove_stale_staging(dataset_dir)
+    remove_stale_staging(dataset_dir)
     target = dataset_dir / version
-    staging = Path(tempfile.mkdtemp(prefix=f".{version}.tmp-{os.getpid()}-", dir=dataset_dir))
+    staging = staging_folder(dataset_dir, version)
     exists = ReleaseExists(f"release {version} already exists in {dataset_dir} with different content: "
                            f"bump release.version in params.yaml (or delete {target} if it was never shared)")
     try:

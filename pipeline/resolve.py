@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.feather as feather
 
 from pipeline.docrows import actor_id, document_rows
 from pipeline.ids import make_id
@@ -61,10 +62,12 @@ def _best_name(surfaces, canonical: str | None, kind: str) -> str:
 
 class _ColumnBuffer:
     """Rows of one table, appended as tuples of `columns` or as whole columns, kept as Arrow record
-    batches of about `BATCH_ROWS`."""
+    batches of about `BATCH_ROWS`; `prior`, when set, is a feather file of the rows that come first."""
 
     def __init__(self, table: str, columns: tuple[str, ...], with_order: bool = False,
                  spill_dir: Path | None = None):
+        self.name = table
+        self.prior: Path | None = None
         self.schema = arrow_schema(MODELS_BY_TABLE[table])
         if with_order:
             self.schema = self.schema.append(pa.field("_cluster", pa.int64())).append(pa.field("_seq", pa.int64()))
@@ -107,9 +110,12 @@ class _ColumnBuffer:
     def table(self) -> pa.Table:
         self.flush()
         if self.spill:
-            return self.spill.table()
-        table = pa.Table.from_batches(self.batches, schema=self.schema)
-        self.batches = []
+            table = self.spill.table()
+        else:
+            table = pa.Table.from_batches(self.batches, schema=self.schema)
+            self.batches = []
+        if self.prior:
+            table = pa.concat_tables([feather.read_table(self.prior, memory_map=False), table])
         return table
 
 
@@ -232,7 +238,13 @@ class Resolver:
     With `spill_dir`, row batches and finished tables go to files there (see `pipeline.spill`), and
     `finish` returns a `SpilledTables` mapping: memory then holds one batch while documents are added
     and one table while tables are finished.
+
+    `state` and `finish(keep=...)` give everything added so far (Python state, and the row tables as
+    feather files); `Resolver.resumed` continues from them as if those documents were added again.
     """
+
+    #: Attributes that hold rows as they arrive (kept as files by `finish(keep=...)`, not in `state`).
+    BUFFERS = ("documents", "mentions", "roles", "event_sources", "agreement_sources")
 
     def __init__(self, spill_dir: Path | None = None):
         self.spill_dir = spill_dir
@@ -254,6 +266,20 @@ class Resolver:
         self.by_day: dict[tuple, list[_EventCluster]] = {}  # (type, start, non-country participant) -> clusters
         self.strings: dict[str, str] = {}
         self.agreement_clusters: dict[tuple, _AgreementCluster] = {}
+
+    def state(self) -> dict:
+        """The cross-document state (picklable); with the files of `finish(keep=...)`, all that was added."""
+        return {k: v for k, v in self.__dict__.items() if k not in self.BUFFERS and k != "spill_dir"}
+
+    @classmethod
+    def resumed(cls, state: dict, kept: Path, spill_dir: Path | None = None) -> "Resolver":
+        """A resolver that has added what `state` and the files in `kept` hold."""
+        resolver = cls(spill_dir)
+        resolver.__dict__.update(state)
+        for attr in cls.BUFFERS:
+            buffer = getattr(resolver, attr)
+            buffer.prior = kept / f"{buffer.name}.arrow"
+        return resolver
 
     def add_quarantine(self, entry: QuarantineEntry) -> None:
         self.quarantine.append(entry.model_dump())
@@ -395,8 +421,9 @@ class Resolver:
             for k in c.a["parties"]:
                 yield c.agreement_id, actor_id(k)
 
-    def finish(self) -> "dict[str, pa.Table] | SpilledTables":
-        """Every release table, deduplicated and sorted; the resolver is spent afterwards."""
+    def finish(self, keep: Path | None = None) -> "dict[str, pa.Table] | SpilledTables":
+        """Every release table, deduplicated and sorted; the resolver is spent afterwards. With `keep`, the
+        rows added (before deduplication and sorting) are also written there, for `Resolver.resumed`."""
         buffered = {"documents": self.documents, "mentions": self.mentions, "actor_roles": self.roles,
                     "event_sources": self.event_sources, "agreement_sources": self.agreement_sources}
         generated = {  # table -> (the columns of its row tuples, their generator)
@@ -414,8 +441,8 @@ class Resolver:
         for model in MODELS_BY_TABLE.values():  # one table at a time: at most one unsorted copy alive
             name = model.table.name
             # passed straight in, so finish_table holds the only reference and frees it while sorting
-            table = finish_table(buffered[name].table() if name in buffered else _rows_table(name, *generated[name]),
-                                 name)
+            table = finish_table(_kept(buffered[name].table(), keep, name) if name in buffered
+                                 else _rows_table(name, *generated[name]), name)
             if self.rows_valid and name in ("mentions", "actor_roles"):
                 table = table.replace_schema_metadata(ROW_RULES_CHECKED)
             if isinstance(finished, SpilledTables):
@@ -424,6 +451,13 @@ class Resolver:
                 finished[name] = table
             del table
         return finished
+
+
+def _kept(rows: pa.Table, keep: Path | None, name: str) -> pa.Table:
+    """`rows` (buffered rows of table `name`), also written to the `keep` folder when given."""
+    if keep:
+        feather.write_feather(rows, keep / f"{name}.arrow", compression="uncompressed")
+    return rows
 
 
 def _rows_table(name: str, columns: tuple[str, ...], generate) -> pa.Table:

@@ -347,6 +347,35 @@ def test_a_file_changed_within_the_clock_tick_of_its_read_is_read_again(tmp_path
     assert read == [f.name for f in files] and again.stats.extracted == 0
 
 
+def test_a_rebuild_resumes_from_the_fold_of_the_entries_the_last_build_had(tmp_path, params):
+    folder, cache = tmp_path / "in", tmp_path / "cache"
+    files = _seed_copies(folder)
+    seed_text = files[0].read_text(encoding="utf-8")
+    outputs = iter(tmp_path / f"out{i}" for i in range(20))
+
+    def cached_and_fresh():
+        cached = build(folder, next(outputs), params, path_prefix="in", jobs=1, cache_dir=cache)
+        fresh = build(folder, next(outputs), params, path_prefix="in", jobs=1)
+        assert _release_bytes(cached.release) == _release_bytes(fresh.release)
+        return cached.stats
+
+    assert cached_and_fresh().resumed == 0
+    # added after every other entry: an article with a late correction, and a copy of the first article
+    # with other line endings (a near duplicate of an entry inside the checkpoint)
+    (folder / "zz_added.txt").write_text(seed_text + "\nA correction was added.\n", encoding="utf-8")
+    (folder / "zz_near.txt").write_bytes(seed_text.replace("\n", "\r\n").encode("utf-8"))
+    stats = cached_and_fresh()
+    assert stats.resumed == len(files) and stats.extracted == 1 and stats.entries == len(files) + 2
+    # the added article edited: the newest checkpoint no longer matches, the one it resumed from does
+    (folder / "zz_added.txt").write_text(seed_text + "\nAnother correction was added.\n", encoding="utf-8")
+    stats = cached_and_fresh()
+    assert stats.resumed == len(files) and stats.extracted == 1
+    # an article whose name sorts before every other: no checkpoint matches
+    (folder / "0000.txt").write_text(seed_text + "\nA first article.\n", encoding="utf-8")
+    stats = cached_and_fresh()
+    assert stats.resumed == 0 and stats.extracted == 1 and stats.cache_hits == len(files) + 2
+
+
 # a build's main script: leaves a mark when a process runs it again (as a worker started by forkserver would,
 # to find what the script defines)
 BUILD_SCRIPT = """

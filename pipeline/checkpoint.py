@@ -1,0 +1,134 @@
+"""Fold checkpoints: what a cached build folded, so that the next build starting with the same entries
+resumes after them instead of reading their outcomes and folding them again.
+
+Folding is order-dependent (the first copy of an article wins, ids come from
+the first report of an event), so only a prefix of the input can be reused.
+A checkpoint holds the key of every entry it folded, in input order (name
+and sha256 of a file, or name and reason of an entry set aside on reading),
+and a build uses it only when its own first entries have exactly those
+keys, under the same extractor version (code, reference data, parameters).
+The state it restores is then the state folding those entries again would
+give, and the release is byte-identical. An article added with a name that
+sorts after every other resumes from the whole corpus; one that sorts first
+resumes from nothing.
+
+Layout, under the cache folder:
+`folds/<input folder digest>/<extractor version>-<entries>-<keys digest>/`
+holding `keys.pickle`, `state.pickle` (the fold without its rows) and one
+feather file per row table (`Resolver.finish(keep=...)`). It is written
+into a hidden temporary folder and renamed into place once complete. Two
+checkpoints of an input folder are kept: the newest, and the one its build
+resumed from, so that editing the article just added (the newest
+checkpoint then no longer matches) still resumes from the corpus before it.
+Deleting any of it is safe: the next build folds every entry.
+"""
+from __future__ import annotations
+
+import hashlib
+import itertools
+import os
+import pickle
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from pipeline.ingest import InputFile
+from pipeline.staging import remove_stale_staging, staging_folder
+from schemas.records import QuarantineEntry
+
+Key = tuple
+#: File contents that may be held while checkpoints are compared, to hand the entries back instead of
+#: reading the folder again.
+REPLAY_BYTES = 64 << 20
+
+
+def entry_key(item: InputFile | QuarantineEntry) -> Key | None:
+    """What identifies an entry's outcome; None when its bytes are unknown (too large to hash)."""
+    if isinstance(item, QuarantineEntry):
+        return ("set aside", item.file, item.reason, item.message)
+    return None if item.sha256 is None else ("file", item.name, item.sha256)
+
+
+def _keys_digest(keys: list[Key]) -> str:
+    return hashlib.sha256(pickle.dumps(keys, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+
+
+class Checkpoint:
+    """One saved fold (a folder written by `FoldCheckpoints.saving`)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def keys(self) -> list[Key]:
+        with (self.folder / "keys.pickle").open("rb") as fh:
+            return pickle.load(fh)
+
+    def state(self) -> dict:
+        with (self.folder / "state.pickle").open("rb") as fh:
+            return pickle.load(fh)
+
+
+class FoldCheckpoints:
+    """The checkpoints of one input folder under one extractor version."""
+
+    def __init__(self, cache_dir: Path, extractor_version: str, input_dir: Path, path_prefix: str | None):
+        where = f"{os.path.abspath(input_dir)}\x1f{path_prefix}"
+        self.root = cache_dir / "folds" / hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+        self.version = extractor_version[:24]
+
+    def saved(self) -> list[Checkpoint]:
+        """The complete checkpoints of this extractor version."""
+        if not self.root.is_dir():
+            return []
+        return [Checkpoint(p) for p in sorted(self.root.iterdir()) if p.name.startswith(f"{self.version}-")]
+
+    def resume(self, items: Iterator) -> tuple[Checkpoint | None, list[Key], Iterator | None]:
+        """(checkpoint, its keys, the entries after them) for the longest checkpoint whose keys the first
+        entries of `items` have; entries read past it while longer ones were still compared are handed
+        back in order. Without such a checkpoint: (None, [], every entry of `items`), or (None, [], None)
+        when handing back would hold more than `REPLAY_BYTES` of file contents (then `items` is spent)."""
+        candidates = [(c, c.keys()) for c in self.saved()]
+        best, i, read_past, held = (None, []), 0, [], 0
+        while True:
+            for checkpoint, keys in candidates:
+                if len(keys) == i:
+                    best, read_past, held = (checkpoint, keys), [], 0
+            candidates = [(c, keys) for c, keys in candidates if len(keys) > i]
+            if not candidates:
+                break
+            item = next(items, None)
+            if item is None:
+                break
+            read_past.append(item)
+            held += len(getattr(item, "raw", None) or b"")
+            if held > REPLAY_BYTES:
+                return best[0], best[1], None if best[0] is None else itertools.chain(read_past, items)
+            key = entry_key(item)
+            candidates = [(c, keys) for c, keys in candidates if keys[i] == key]
+            i += 1
+        return best[0], best[1], itertools.chain(read_past, items)
+
+    @contextmanager
+    def saving(self, keys: list[Key], state: dict, resumed_from: Checkpoint | None = None) -> Iterator[Path]:
+        """A folder to write the row tables into; the checkpoint of `keys` and `state` is in place once the
+        block ends without an error, and every other one of the input folder, except `resumed_from`, is
+        removed."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        final = self.root / f"{self.version}-{len(keys)}-{_keys_digest(keys)[:24]}"
+        remove_stale_staging(self.root)
+        staging = staging_folder(self.root, final.name)
+        try:
+            for name, value in (("keys.pickle", keys), ("state.pickle", state)):
+                with (staging / name).open("wb") as fh:
+                    pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            yield staging
+            if final.exists():
+                shutil.rmtree(final)
+            os.rename(staging, final)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        keep = {final, resumed_from.folder if resumed_from else final}
+        for other in self.root.iterdir():
+            if other not in keep and not other.name.startswith("."):
+                shutil.rmtree(other, ignore_errors=True)
