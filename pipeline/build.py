@@ -7,7 +7,10 @@ article's per-document work runs in batches on the chosen engine (or comes
 from the extraction cache), and outcomes are folded into the resolver in
 input order, so the release is the same whatever the engine, the number of
 jobs or the cache state. Memory holds one window of batches plus the corpus
-tables (columnar), never every article's text.
+tables (columnar), never every article's text. With a cache folder, files
+unchanged since they were hashed are not read again, and a build whose first
+entries are those of an earlier build resumes from that build's fold
+checkpoint (`pipeline.checkpoint`) instead of folding them again.
 """
 from __future__ import annotations
 

@@ -52,8 +52,10 @@ def surface_key(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=None)
 def rules(name: str) -> dict:
-    """A YAML rule file of `pipeline/rules/`."""
-    return yaml.safe_load((RULES_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
+    """A YAML rule file of `pipeline/rules/` (parsed by libyaml when PyYAML has it: about 10 times quicker,
+    the same values)."""
+    return yaml.load((RULES_DIR / f"{name}.yaml").read_text(encoding="utf-8"),
+                     Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 class Gazetteer:

@@ -347,6 +347,23 @@ def test_a_file_changed_within_the_clock_tick_of_its_read_is_read_again(tmp_path
     assert read == [f.name for f in files] and again.stats.extracted == 0
 
 
+def test_a_file_the_scan_did_not_read_is_set_aside_when_it_cannot_be_read_as_hashed(tmp_path, params):
+    import hashlib
+
+    from pipeline.build import BuildStats, _extracted_now
+    from pipeline.ingest import InputFile
+
+    path = tmp_path / "a.txt"
+    path.write_text("Hanoi welcomed a delegation on 3 May 2024.", encoding="utf-8")
+    item = InputFile("in/a.txt", None, hashlib.sha256(b"the bytes hashed by the scan").hexdigest(), str(path))
+    entry, outcome = _extracted_now(item, params, BuildStats(), None)
+    assert outcome is None and (entry.file, entry.reason) == ("in/a.txt", "unreadable")
+    assert "changed while the build ran" in entry.message
+    path.unlink()
+    entry, outcome = _extracted_now(item, params, BuildStats(), None)
+    assert outcome is None and entry.reason == "unreadable" and "FileNotFoundError" in entry.message
+
+
 def test_a_rebuild_resumes_from_the_fold_of_the_entries_the_last_build_had(tmp_path, params):
     folder, cache = tmp_path / "in", tmp_path / "cache"
     files = _seed_copies(folder)
