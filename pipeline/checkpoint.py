@@ -6,14 +6,16 @@ the first report of an event), so only a prefix of the input can be reused.
 A checkpoint holds the key of every entry it folded, in input order (name
 and sha256 of a file, or name and reason of an entry set aside on reading),
 and a build uses it only when its own first entries have exactly those
-keys, under the same extractor version (code, reference data, parameters).
+keys, under the same extractor version (code, reference data, parameters)
+and the same code of every stage (the release's code version digest: a
+change to how documents are resolved invalidates it too).
 The state it restores is then the state folding those entries again would
 give, and the release is byte-identical. An article added with a name that
 sorts after every other resumes from the whole corpus; one that sorts first
 resumes from nothing.
 
 Layout, under the cache folder:
-`folds/<input folder digest>/<extractor version>-<entries>-<keys digest>/`
+`folds/<input folder digest>/<code digest>-<entries>-<keys digest>/`
 holding `keys.pickle`, `state.pickle` (the fold without its rows) and one
 feather file per row table (`Resolver.finish(keep=...)`). It is written
 into a hidden temporary folder and renamed into place once complete. Two
@@ -34,6 +36,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.ingest import InputFile
+from pipeline.provenance import sources_digest
 from pipeline.staging import remove_stale_staging, staging_folder
 from schemas.records import QuarantineEntry
 
@@ -70,15 +73,15 @@ class Checkpoint:
 
 
 class FoldCheckpoints:
-    """The checkpoints of one input folder under one extractor version."""
+    """The checkpoints of one input folder under one extractor version and one code of every stage."""
 
     def __init__(self, cache_dir: Path, extractor_version: str, input_dir: Path, path_prefix: str | None):
         where = f"{os.path.abspath(input_dir)}\x1f{path_prefix}"
         self.root = cache_dir / "folds" / hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()[:24]
-        self.version = extractor_version[:24]
+        self.version = hashlib.sha256(f"{extractor_version}\x1f{sources_digest()}".encode()).hexdigest()[:24]
 
     def saved(self) -> list[Checkpoint]:
-        """The complete checkpoints of this extractor version."""
+        """The complete checkpoints of this extractor version and code."""
         if not self.root.is_dir():
             return []
         return [Checkpoint(p) for p in sorted(self.root.iterdir()) if p.name.startswith(f"{self.version}-")]

@@ -393,6 +393,20 @@ def test_a_rebuild_resumes_from_the_fold_of_the_entries_the_last_build_had(tmp_p
     assert stats.resumed == 0 and stats.extracted == 1 and stats.cache_hits == len(files) + 2
 
 
+def test_a_fold_checkpoint_is_not_used_once_any_stage_code_changed(tmp_path, params, monkeypatch):
+    import pipeline.checkpoint as checkpoint_module
+
+    _seed_copies(tmp_path / "in")
+    cache = tmp_path / "cache"
+    build(tmp_path / "in", tmp_path / "a", params, path_prefix="in", jobs=1, cache_dir=cache)
+    again = build(tmp_path / "in", tmp_path / "b", params, path_prefix="in", jobs=1, cache_dir=cache)
+    assert again.stats.resumed == again.stats.entries > 0
+    # the resolver edited: the extractor version is the same, the sources are not
+    monkeypatch.setattr(checkpoint_module, "sources_digest", lambda: "resolve.py edited")
+    edited = build(tmp_path / "in", tmp_path / "c", params, path_prefix="in", jobs=1, cache_dir=cache)
+    assert edited.stats.resumed == 0 and edited.stats.extracted == 0
+
+
 # a build's main script: leaves a mark when a process runs it again (as a worker started by forkserver would,
 # to find what the script defines)
 BUILD_SCRIPT = """
