@@ -261,11 +261,10 @@ def _check_regular(st: os.stat_result, max_bytes: int) -> None:
         raise Rejected("too_large", f"{st.st_size} bytes, over the limit of {max_bytes} (params.yaml)")
 
 
-def _read_regular_file(entry: os.DirEntry, root: Path, max_bytes: int) -> tuple[bytes, os.stat_result]:
-    """The bytes of a regular file inside the input, at most `max_bytes + 1`, and its stat when opened;
-    raises `Rejected` for anything else. Special files are detected by stat and opened non-blocking, so a
+def _read_regular_file(entry: os.DirEntry, max_bytes: int) -> tuple[bytes, os.stat_result]:
+    """The bytes of an entry that passed `_checked_stat`, at most `max_bytes + 1`, and its stat when opened;
+    raises `Rejected` if it is no longer a regular file within the limit. It is opened non-blocking, so a
     FIFO swapped in after the check still cannot hang the build."""
-    _checked_stat(entry, root, max_bytes)
     fd = os.open(entry.path, os.O_RDONLY | os.O_NONBLOCK)
     with os.fdopen(fd, "rb") as fh:
         st = os.fstat(fd)
@@ -323,13 +322,13 @@ def scan_folder(input_dir: Path, params: Params, path_prefix: str | None = None,
     for entry in _entries(input_dir):
         name = _entry_path(prefix, entry.name)
         try:
-            if hashes is not None:
-                sha = hashes.get(entry.path, _checked_stat(entry, root, params.max_file_bytes))
-                if sha is not None and known(sha):
-                    yield InputFile(name, None, sha, entry.path)
-                    continue
+            checked = _checked_stat(entry, root, params.max_file_bytes)
+            sha = hashes.get(entry.path, checked) if hashes is not None else None
+            if sha is not None and known(sha):
+                yield InputFile(name, None, sha, entry.path)
+                continue
             read_ns = time.time_ns()
-            raw, st = _read_regular_file(entry, root, params.max_file_bytes)
+            raw, st = _read_regular_file(entry, params.max_file_bytes)
         except Rejected as rejected:
             yield QuarantineEntry(file=name, sha256=None, reason=rejected.reason, message=rejected.message)
         except OSError as exc:

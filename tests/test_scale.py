@@ -303,9 +303,9 @@ def _files_read(monkeypatch) -> list[str]:
     read: list[str] = []
     real = ingest_module._read_regular_file
 
-    def recording(entry, root, max_bytes):
+    def recording(entry, max_bytes):
         read.append(entry.name)
-        return real(entry, root, max_bytes)
+        return real(entry, max_bytes)
 
     monkeypatch.setattr(ingest_module, "_read_regular_file", recording)
     return read
