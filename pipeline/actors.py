@@ -9,9 +9,10 @@ the main text, and name the actor (no generic references, no bylines).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from pipeline.gazetteer import Entry, accented_surnames, gazetteer, rules, slug, titles, vn_bodies, vn_name_parts
 from pipeline.text import Token, fold, fold_key, tokens
@@ -67,9 +68,25 @@ class RoleSpan:
 @dataclass
 class DocActors:
     actors: dict[str, LocalActor]
-    mentions: list[MentionSpan]
+    mentions: list[MentionSpan]  # in text order, never overlapping
     roles: list[RoleSpan]
     home: str | None  # key of the document's home Vietnamese locality
+
+    @cached_property
+    def _mention_starts(self) -> list[int]:
+        return [m.start for m in self.mentions]
+
+    def keys_within(self, start: int, end: int) -> list[str]:
+        """Keys of the mentions inside `[start, end)` in text order, each once."""
+        keys: list[str] = []
+        mentions = self.mentions
+        for k in range(bisect_left(self._mention_starts, start), len(mentions)):
+            m = mentions[k]
+            if m.start >= end:
+                break
+            if m.end <= end and m.key not in keys:
+                keys.append(m.key)
+        return keys
 
 
 @dataclass
@@ -91,6 +108,8 @@ class _Doc:
         self.toks: list[Token] = tokens(self.folded)
         # capitalised words, read by the passes over every token
         self.caps: list[bool] = [(first := t.text[:1]).isalpha() and first.isupper() for t in self.toks]
+        # lower-cased token texts, read by the title and body lookups
+        self.lows: list[str] = [t.text.lower() for t in self.toks]
         self.claimed: list[_Claim | None] = [None] * len(self.toks)
         self.claims: list[_Claim] = []
 
@@ -139,13 +158,14 @@ def _gazetteer_pass(d: _Doc) -> None:
     name_tails = {t.text for k, t in enumerate(toks[1:], 1)
                   if t.text in _AMBIGUOUS_VI_COUNTRIES and _cap_word(toks[k - 1])
                   and d.adjacent(k - 1, k) and k >= 2 and _vn_name_at(d, k - 2)}
+    lengths, caps = gaz.lengths, d.caps
     while i < n:
-        t = toks[i]
-        if t.text not in gaz.lengths or not _cap_word(t) and not t.text[:1].isdigit():
+        text = texts[i]
+        if text not in lengths or not caps[i] and not text[:1].isdigit():
             i += 1
             continue
         hit = None
-        for length in gaz.lengths[t.text]:
+        for length in lengths[text]:
             if length > n - i:
                 continue
             words = tuple(texts[i:i + length])
@@ -256,11 +276,11 @@ def _body_pass(d: _Doc, home_key: str | None) -> None:
     toks, n, caps = d.toks, len(d.toks), d.caps
     i = 0
     while i < n:
-        if not caps[i] and toks[i].text.lower() not in ("people", "party"):
+        if not caps[i] and d.lows[i] not in ("people", "party"):
             i += 1
             continue
         match = None
-        first = toks[i].text.lower()
+        first = d.lows[i]
         for words, row, lang in forms_by_first.get(first, ()):
             span = _span_of_words(d, i, words)
             if span:
@@ -270,7 +290,7 @@ def _body_pass(d: _Doc, home_key: str | None) -> None:
             i += 1
             continue
         end, row, lang = match
-        if any(tuple(w.lower() for w in (t.text for t in toks[i:end])) [:len(x)] == x for x in _TITLE_ONLY_BODY_WORDS):
+        if any(tuple(d.lows[i:end])[:len(x)] == x for x in _TITLE_ONLY_BODY_WORDS):
             i = end
             continue
         start, loc = i, None
@@ -334,11 +354,10 @@ def _span_of_words(d: _Doc, i: int, words: tuple[str, ...]) -> int | None:
     while w < len(words):
         if k >= n:
             return None
-        t = d.toks[k].text
-        if t in "’'":
+        if d.toks[k].text in "’'":
             k += 1
             continue
-        if t.lower() != words[w]:
+        if d.lows[k] != words[w]:
             return None
         k += 1
         w += 1
@@ -532,7 +551,7 @@ def _in_vi_compound(d: _Doc, i: int) -> bool:
 
 def _vi_org_head_at(d: _Doc, i: int, forms_by_first: dict) -> bool:
     """Another organisation's head starts at token i ("... tại Đức và Hiệp hội ..." is two bodies)."""
-    return any(_span_of_words(d, i, words) for words, _ in forms_by_first.get(d.toks[i].text.lower(), ()))
+    return any(_span_of_words(d, i, words) for words, _ in forms_by_first.get(d.lows[i], ()))
 
 
 def _embassy_key(d: _Doc, s: int, e: int) -> str:
@@ -608,26 +627,34 @@ def _name_run(d: _Doc, i: int, max_len: int = 4) -> int:
     return e
 
 
+@lru_cache(maxsize=1)
+def _title_words() -> tuple[frozenset[str], frozenset[str]]:
+    """The first words and the last words of the title phrases: most tokens are neither."""
+    return frozenset(w[0] for w in titles()), frozenset(w[-1] for w in titles())
+
+
 def _title_starting_at(d: _Doc, i: int) -> bool:
     return _title_length_at(d, i) > 0
 
 
 def _title_length_at(d: _Doc, i: int) -> int:
     """Tokens of the longest title phrase of two words or more starting at token i (0 if none)."""
+    if i >= len(d.lows) or d.lows[i] not in _title_words()[0]:
+        return 0
     table = titles()
-    return next((length for length in range(5, 1, -1)
-                 if tuple(t.text.lower() for t in d.toks[i:i + length]) in table), 0)
+    return next((length for length in range(5, 1, -1) if tuple(d.lows[i:i + length]) in table), 0)
 
 
 def _title_ending_before(d: _Doc, i: int) -> int | None:
     """Start token of a title phrase ending right before token i."""
+    if 0 < i <= len(d.lows) and d.lows[i - 1] not in _title_words()[1]:
+        return None
     table = titles()
     for length in range(6, 0, -1):
         s = i - length
         if s < 0:
             continue
-        words = tuple(t.text.lower() for t in d.toks[s:i])
-        if words in table:
+        if tuple(d.lows[s:i]) in table:
             return s
     return None
 
@@ -649,7 +676,7 @@ def _person_pass(d: _Doc) -> None:
             continue
         e = _cut_vi_compound(d, i, e)
         words = [x.text for x in toks[i:e] if x.text != "-"]
-        title_length = 1 if (t.text.lower(),) in titles() else _title_length_at(d, i)
+        title_length = 1 if (d.lows[i],) in titles() else _title_length_at(d, i)
         if title_length and len(words) >= title_length + 2:
             i += title_length  # "Mayor Tom Tate", "Vice Governor Sato Kenji": the title, then the name
             continue

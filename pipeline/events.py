@@ -17,7 +17,7 @@ from functools import lru_cache
 from pipeline.actors import DocActors
 from pipeline.dates import DateExpr, find_dates
 from pipeline.gazetteer import rules, sector_keywords
-from pipeline.text import fold, matches_any, sentences
+from pipeline.text import fold, found_in, lowered, matches_any, sentences
 from schemas.vocab import CAMEO_BY_EVENT_TYPE, CAMEO_RECEPTION
 
 
@@ -157,20 +157,11 @@ def _sectors(folded_lower: str) -> list[str]:
     firsts = _sector_first_words()
     words = _WORD.findall(folded_lower)
     found: set[str] = set()
-    for i in range(len(words)):
-        if words[i] not in firsts:
-            continue
-        for n in range(1, min(longest, len(words) - i) + 1):
-            found |= by_words.get(tuple(words[i:i + n]), set())
+    for i, word in enumerate(words):
+        if word in firsts:
+            for n in range(1, min(longest, len(words) - i) + 1):
+                found.update(by_words.get(tuple(words[i:i + n]), ()))
     return sorted(found)
-
-
-def _mentions_in(doc_actors: DocActors, s: int, e: int) -> list[str]:
-    keys = []
-    for m in doc_actors.mentions:
-        if s <= m.start and m.end <= e and m.key not in keys:
-            keys.append(m.key)
-    return keys
 
 
 def _kind(doc_actors: DocActors, key: str) -> str:
@@ -189,7 +180,8 @@ def _event_type(clause: str, precise_date: bool, original: str | None = None) ->
     (same length), to check Vietnamese triggers."""
     cues = _cues()
     # the types with a trigger here, one joined regex each (quicker than one regex of every trigger)
-    present = {etype for etype, any_of_type in cues["any_of_type"].items() if any_of_type.search(clause)}
+    low = lowered(clause)
+    present = {etype for etype, any_of_type in cues["any_of_type"].items() if found_in(any_of_type, clause, low)}
     if not present:
         return None
     original = original if original is not None else clause
@@ -283,12 +275,12 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
     actor_ends = frozenset(m.end for m in doc_actors.mentions)
     for s_start, s_end in sentences(main, kept):
         sentence_dates = find_dates(folded, s_start, s_end, published)
-        sentence_people = [k for k in _mentions_in(doc_actors, s_start, s_end) if _kind(doc_actors, k) == "person"]
+        sentence_people = [k for k in doc_actors.keys_within(s_start, s_end) if _kind(doc_actors, k) == "person"]
         if _is_title_line(folded, kept, s_start, s_end):
             continue
         subject: list[str] = []
         for c_start, c_end, shares_subject in _clauses(folded, s_start, s_end, actor_ends):
-            keys = _mentions_in(doc_actors, c_start, c_end)
+            keys = doc_actors.keys_within(c_start, c_end)
             if shares_subject:
                 keys += [k for k in subject if k not in keys]
             elif _DELEGATION_SUBJECT.match(folded, c_start, c_end):
@@ -331,6 +323,7 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
                     previous.participants.setdefault(k, "participant")
                 previous.extra_spans.append((c_start, c_end, (s_start, s_end)))
                 continue
+            sectors = _sectors(clause.lower())  # of every event the clause adds below (at least one)
             paired = [(t, pm) for p, types in _cues()["paired"] for pm in p.finditer(unnamed, c_start, c_end)
                       for t in types]
             used: list[tuple[str, re.Match]] = []
@@ -345,25 +338,25 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
                 elif not pm.start() <= c_start + m.start() < pm.end():
                     # a second trip of the clause's type ("... during X's official trip to China"): its own
                     # actors are the ones named around it
-                    extra_participants = {k: "participant" for k in _mentions_in(
-                        doc_actors, max(c_start, pm.start() - _PAIRED_REACH), min(c_end, pm.end() + _PAIRED_REACH))}
+                    extra_participants = {k: "participant" for k in doc_actors.keys_within(
+                        max(c_start, pm.start() - _PAIRED_REACH), min(c_end, pm.end() + _PAIRED_REACH))}
                     span = pm.span()
                 else:
                     continue
                 events.append(LocalEvent(
                     event_type=extra, start=span[0], end=span[1], sentence=(s_start, s_end),
-                    participants=extra_participants, name=None, date=date, sectors=_sectors(clause.lower()),
+                    participants=extra_participants, name=None, date=date, sectors=list(sectors),
                     cameo_code=CAMEO_BY_EVENT_TYPE[extra], clause_start=c_start))
             items = [] if names else _enumerated(folded, c_start, c_end, doc_actors, clause_dates, keys)
             for item_participants, item_date, (item_start, item_end) in items:
                 events.append(LocalEvent(
                     event_type=etype, start=item_start, end=item_end, sentence=(s_start, s_end),
-                    participants=item_participants, date=item_date or date, sectors=_sectors(clause.lower()),
+                    participants=item_participants, date=item_date or date, sectors=list(sectors),
                     clause_start=c_start, cameo_code=CAMEO_RECEPTION if reception else CAMEO_BY_EVENT_TYPE[etype]))
             for name in [] if items else names or [None]:
                 events.append(LocalEvent(
                     event_type=_type_of_named(name, etype), start=c_start, end=c_end, sentence=(s_start, s_end),
-                    participants=dict(participants), name=name, date=date, sectors=_sectors(clause.lower()),
+                    participants=dict(participants), name=name, date=date, sectors=list(sectors),
                     clause_start=c_start,
                     cameo_code=CAMEO_RECEPTION if reception else CAMEO_BY_EVENT_TYPE[_type_of_named(name, etype)]))
     events = _merge_within(events, doc_actors)
@@ -508,6 +501,7 @@ def _anniversary_year(clause: str, reference_year: int | None) -> int | None:
 def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actors: DocActors,
                     published: dt.date | None) -> list[LocalAgreement]:
     folded = fold(main)
+    folded_low = lowered(folded)
     cues = _cues()
     countries_by_freq = _country_ranking(doc_actors)
     out: list[LocalAgreement] = []
@@ -517,7 +511,7 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
         if _is_title_line(folded, kept, s_start, s_end):
             continue
         sentence = folded[s_start:s_end]
-        keys = _mentions_in(doc_actors, s_start, s_end)
+        keys = doc_actors.keys_within(s_start, s_end)
         if matches_any(cues["both_sides"], sentence):
             # "both sides signed an MoU": the document's home and the sides named just before
             keys += [k for k in [doc_actors.home, *earlier_keys] if k and k not in keys]
@@ -526,7 +520,7 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
         seen_keys += keys
         # the types with a cue here (most sentences have none), one joined regex each
         present = [(atype, patterns) for atype, patterns in cues["agreements"].items()
-                   if matches_any(patterns, folded, s_start, s_end)]
+                   if matches_any(patterns, folded, s_start, s_end, folded_low)]
         for atype, patterns in present:
             for pattern in patterns:
                 m = pattern.search(folded, s_start, s_end)

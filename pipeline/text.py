@@ -44,10 +44,13 @@ def fold(text: str) -> str:
     return text.translate(_FOLD_TABLE)
 
 
+_KEY_WORD = re.compile(r"[^\W_]+")
+
+
 def fold_key(text: str) -> str:
     """Comparison key: folded, case-free, punctuation-free, single spaces."""
     text = fold(text).casefold().replace("’", "'")
-    return " ".join(re.findall(r"[^\W_]+", text))
+    return " ".join(_KEY_WORD.findall(text))
 
 
 class Token(NamedTuple):
@@ -76,7 +79,12 @@ _SPLIT_MARK = re.compile(r"['’]s|(?<=[a-z]{2})(?=[A-Z][a-z])")
 def tokens(folded: str, start: int = 0, end: int | None = None) -> list[Token]:
     """Tokens of `folded[start:end]`, splitting glued words at case changes and possessive endings off names."""
     end = len(folded) if end is None else end
-    out = [Token(m.group(), m.start(), m.end()) for m in _WORD.finditer(folded, start, end)]
+    # `findall` then `find` is quicker than a match object per word; a word starts at the first place
+    # `find` gives, since the characters `_WORD` skips (white space, `_`) never start a word
+    out, pos, find, new = [], start, folded.find, tuple.__new__
+    for word in _WORD.findall(folded, start, end):
+        pos = find(word, pos)
+        out.append(new(Token, (word, pos, pos := pos + len(word))))
     marks = [m.start() for m in _SPLIT_MARK.finditer(folded, start, end)]
     if not marks:
         return out
@@ -108,6 +116,11 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“‘(]?[A-ZÀ-�
 
 def sentences(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Sentence spans inside the kept `ranges` of `text` (stripped, non-empty)."""
+    return list(_sentences(text, tuple(map(tuple, ranges))))
+
+
+@lru_cache(maxsize=4)  # the event and the agreement passes read the same document's sentences
+def _sentences(text: str, ranges: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
     out = []
     for r_start, r_end in ranges:
         pos = r_start
@@ -123,7 +136,7 @@ def sentences(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]
             e -= 1
         if e - s >= 2:
             spans.append((s, e))
-    return spans
+    return tuple(spans)
 
 
 # a backreference or a conditional group: numbering shifts when patterns are joined, so never joined
@@ -150,14 +163,53 @@ def _joined(patterns: Sequence[re.Pattern]) -> re.Pattern | None:
     return joined
 
 
-def matches_any(patterns: Sequence[re.Pattern], text: str, pos: int = 0, endpos: int = sys.maxsize) -> bool:
-    """`any(p.search(text, pos, endpos) for p in patterns)`, in one regex pass when the patterns join."""
+def matches_any(patterns: Sequence[re.Pattern], text: str, pos: int = 0, endpos: int = sys.maxsize,
+                low: str | None = None) -> bool:
+    """`any(p.search(text, pos, endpos) for p in patterns)`, in one regex pass when the patterns join;
+    `low` is `lowered(text)` when the caller has it (see `found_in`)."""
     if not patterns:
         return False
     joined = _joined(patterns)
     if joined is None:
         return any(p.search(text, pos, endpos) for p in patterns)
-    return joined.search(text, pos, endpos) is not None
+    return found_in(joined, text, low, pos, endpos)
+
+
+def found_in(pattern: re.Pattern, text: str, low: str | None, pos: int = 0, endpos: int = sys.maxsize) -> bool:
+    """Whether `pattern` matches in `text[pos:endpos]`; `low` is `lowered(text)` or None. With `low`, an
+    IGNORECASE pattern runs case-sensitively on it when its source allows (quicker, same answer)."""
+    twin = case_sensitive(pattern) if low is not None else None
+    if twin is None:
+        return pattern.search(text, pos, endpos) is not None
+    return twin.search(low, pos, endpos) is not None
+
+
+#: str.lower() lengthens İ, and IGNORECASE matches ı to i and ſ to s, which str.lower() keeps: in a text
+#: without them, lower-cased, a case-sensitive pattern finds what IGNORECASE finds (a test checks all of Unicode)
+_CASE_TRAPS = re.compile("[İıſ]")
+#: escapes that stand for no letter: \b \w \s \d, their negations, \A \Z, an escaped punctuation mark
+_LETTERLESS_ESCAPE = re.compile(r"\\(?:[bBwWsSdDAZ]|[^\w])")
+_INLINE_FLAG = re.compile(r"\(\?[aiLmsux-]")
+
+
+def lowered(text: str) -> str | None:
+    """`text.lower()` for `case_sensitive` patterns (same offsets), or None when `text` holds a character
+    on which they could match otherwise than IGNORECASE does."""
+    return None if _CASE_TRAPS.search(text) else text.lower()
+
+
+@lru_cache(maxsize=None)  # rule patterns: compiled once, never freed
+def case_sensitive(pattern: re.Pattern) -> re.Pattern | None:
+    """For `lowered` texts: the IGNORECASE `pattern`'s source without IGNORECASE (quicker in `re`), which
+    matches there where `pattern` matches in the original text; None when `pattern` is case-sensitive or
+    its source may hold a letter of either case."""
+    rest = _LETTERLESS_ESCAPE.sub("", pattern.pattern)
+    # a letter other than a-z may have another case; another escape may be one (\x41, \N{...}); so may a flag
+    case_free = "\\" not in rest and not _INLINE_FLAG.search(rest) \
+        and all("a" <= c <= "z" or c.lower() == c == c.upper() for c in rest)
+    if not pattern.flags & re.IGNORECASE or not case_free:
+        return None
+    return re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
 
 
 def nfc(text: str) -> str:

@@ -1,15 +1,17 @@
 """Text primitives used by the extractors for speed: `matches_any` says exactly what `any(p.search(...))` says,
-and `main_text` blanks exactly what lies outside the kept ranges."""
+also when it searches a lower-cased copy; `main_text` blanks exactly what lies outside the kept ranges."""
 from __future__ import annotations
 
 import re
+import sys
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pipeline.segment import main_text
-from pipeline.text import matches_any, tokens
+from pipeline.actors import DocActors, MentionSpan
+from pipeline.text import _CASE_TRAPS, case_sensitive, found_in, lowered, matches_any, tokens
 
 JOINABLE = [re.compile(p, re.IGNORECASE) for p in (r"\bsign(?:ed|s)?\b", r"(?<=the )visit", r"^at", r"ties$",
                                                    r"(?P<year>(?:19|20)\d\d)", r"x?")]
@@ -20,7 +22,58 @@ UNJOINABLE = [re.compile(r"(\w)\1"), re.compile(r"(?P<w>ab)(?P=w)"), re.compile(
 @given(text=st.text(alphabet="aAbxstvie gnd19207h \n", max_size=40), pos=st.integers(0, 45),
        endpos=st.integers(0, 45))
 def test_matches_any_is_any_search(patterns, text, pos, endpos):
-    assert matches_any(patterns, text, pos, endpos) == any(p.search(text, pos, endpos) for p in patterns)
+    expected = any(p.search(text, pos, endpos) for p in patterns)
+    assert matches_any(patterns, text, pos, endpos) == expected
+    assert matches_any(patterns, text, pos, endpos, lowered(text)) == expected
+
+
+#: sources `case_sensitive` turns case-sensitive, and sources it must leave alone (upper-case letters,
+#: escapes that may be letters, inline flags, a letter with another case)
+CASE_FREE = [r"\bsign(?:ed|s)?\b(?!\w*\s+(?:up|in)\b)", r"^\W*(?:the|this)\s+delegations?", r"[\w’-]+ tour",
+             r"(?<!\d)\d{1,2}\s+thang\b", r"[a-z]{2}\.x", r"\bi?s\b"]
+CASED = [r"\bEVFTA\b", r"\x4bis", r"(?-i:kis)", r"đi", r"[A-Z]is", r"\N{LATIN SMALL LETTER DOTLESS I}s", r"\bk(?:i|ı)?s\b"]
+
+
+def test_case_sensitive_twins_only_case_free_sources():
+    assert all(case_sensitive(re.compile(p, re.IGNORECASE)) is not None for p in CASE_FREE)
+    assert all(case_sensitive(re.compile(p, re.IGNORECASE)) is None for p in CASED)
+    assert case_sensitive(re.compile(CASE_FREE[0])) is None  # already case-sensitive
+
+
+@pytest.mark.parametrize("source", CASE_FREE + CASED)
+@given(text=st.text(alphabet="kKKsSſiIıİ đĐaAtThHeE12’-.\n", max_size=30), pos=st.integers(0, 32),
+       endpos=st.integers(0, 32))
+def test_found_in_a_lowered_copy_is_an_ignorecase_search(source, text, pos, endpos):
+    pattern = re.compile(source, re.IGNORECASE)
+    assert found_in(pattern, text, lowered(text), pos, endpos) == bool(pattern.search(text, pos, endpos))
+
+
+def test_the_case_traps_are_every_character_lowering_changes_matches_on():
+    """Over all of Unicode: `str.lower()` keeps the length, the `\\w \\s \\d` classes and what an IGNORECASE
+    a-z matches, except on the traps `lowered` refuses."""
+    any_letter = re.compile("[a-z]", re.IGNORECASE)
+    classes = [re.compile(c) for c in (r"\w", r"\s", r"\d")]
+    breaking = set()
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        low = char.lower()
+        if len(low) != 1 or bool(any_letter.fullmatch(char)) != ("a" <= low <= "z") \
+                or any(bool(c.match(char)) != bool(c.match(low)) for c in classes):
+            breaking.add(char)
+    assert breaking == set(_CASE_TRAPS.pattern.strip("[]"))
+    for text, source in (("ſ", r"\bs\b"), ("ı", r"^i$"), ("İs", r"^i?s")):  # a lower-cased copy would say no
+        assert lowered(text) is None and found_in(re.compile(source, re.IGNORECASE), text, lowered(text))
+
+
+@given(spans=st.lists(st.tuples(st.integers(0, 3), st.integers(1, 4), st.sampled_from("abc")), max_size=8),
+       start=st.integers(0, 40), end=st.integers(0, 40))
+def test_keys_within_are_the_keys_of_the_mentions_inside(spans, start, end):
+    mentions, pos = [], 0
+    for gap, length, key in spans:  # in text order, never overlapping, as `find_actors` makes them
+        mentions.append(MentionSpan(key, pos + gap, pos + gap + length, key))
+        pos += gap + length
+    expected = list(dict.fromkeys(m.key for m in mentions if start <= m.start and m.end <= end))
+    assert DocActors({}, mentions, [], None).keys_within(start, end) == expected
 
 
 def _blanked_one_char_at_a_time(text: str, kept: list[tuple[int, int]]) -> str:
