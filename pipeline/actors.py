@@ -108,8 +108,9 @@ class _Doc:
         self.toks: list[Token] = tokens(self.folded)
         # capitalised words, read by the passes over every token
         self.caps: list[bool] = [(first := t.text[:1]).isalpha() and first.isupper() for t in self.toks]
+        self.texts: list[str] = [t.text for t in self.toks]
         # lower-cased token texts, read by the title and body lookups
-        self.lows: list[str] = [t.text.lower() for t in self.toks]
+        self.lows: list[str] = [t.lower() for t in self.texts]
         self.claimed: list[_Claim | None] = [None] * len(self.toks)
         self.claims: list[_Claim] = []
 
@@ -152,8 +153,7 @@ def _cap_word(tok: Token) -> bool:
 
 def _gazetteer_pass(d: _Doc) -> None:
     gaz = gazetteer()
-    toks, n, i = d.toks, len(d.toks), 0
-    texts = [t.text for t in toks]
+    toks, n, i, texts = d.toks, len(d.toks), 0, d.texts
     # "Chu Ngoc Anh ... Anh said": a word that ends a person's name here is that person, not a country
     name_tails = {t.text for k, t in enumerate(toks[1:], 1)
                   if t.text in _AMBIGUOUS_VI_COUNTRIES and _cap_word(toks[k - 1])
@@ -797,9 +797,10 @@ def _short_form_pass(d: _Doc) -> None:
         if c.kind == "person":
             name = tuple(t.text for t in d.toks[c.start:c.end])
             full_names.setdefault(name[0], {})[name] = c.key
-    for i, t in enumerate(d.toks):
-        for name, key in full_names.get(t.text, {}).items():
-            if d.claimed[i] is None and tuple(x.text for x in d.toks[i:i + len(name)]) == name:
+    texts = d.texts
+    for i in [i for i, text in enumerate(texts) if text in full_names]:
+        for name, key in full_names[texts[i]].items():
+            if d.claimed[i] is None and tuple(texts[i:i + len(name)]) == name:
                 d.claim(i, i + len(name), key, "person", None, None)  # the full name again, without its title
     _partial_names_to_full(d)
     by_part: dict[str, set[str]] = {}
@@ -810,12 +811,12 @@ def _short_form_pass(d: _Doc) -> None:
         parts = {words[-1]} if words[0] in surnames else {words[0], words[-1]}
         for part in parts:
             by_part.setdefault(part, set()).add(c.key)
-    for i, t in enumerate(d.toks):
-        if d.claimed[i] is not None or t.text not in by_part or len(by_part[t.text]) != 1:
+    for i, text in enumerate(texts):
+        if d.claimed[i] is not None or text not in by_part or len(by_part[text]) != 1:
             continue
         if i + 1 < len(d.toks) and _cap_word(d.toks[i + 1]) and d.adjacent(i, i + 1):
             continue
-        (key,) = by_part[t.text]
+        (key,) = by_part[text]
         d.claim(i, i + 1, key, "person", None, None)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipeline.dates import parse_published
 from pipeline.gazetteer import rules
@@ -61,6 +62,7 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
+@lru_cache(maxsize=1)
 def _compiled() -> dict:
     r = rules("boilerplate")
     return {
