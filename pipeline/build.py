@@ -18,7 +18,7 @@ import gc
 import tempfile
 from collections import deque
 from collections.abc import Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -230,21 +230,23 @@ def build_tables(input_dir: Path, params: Params, path_prefix: str | None = None
             return scan_folder(input_dir, params, path_prefix, hashes, known=cache.known().__contains__)
         return scan_folder(input_dir, params, path_prefix)
 
-    try:
-        with open_engine(params, engine, jobs, scheduler, batch_size) as runner, _gc_paused():
-            fold, items = (_resume(checkpoints, scan, spill_dir, stats) if checkpoints
-                           else (_Fold(Resolver(spill_dir)), scan()))
-            outcomes = _outcomes(items, params, runner, cache, fold, stats, batch_size, wave_size)
-            for item, outcome in track(outcomes, "build", total):
-                fold.add(item, outcome, params, stats, cache)
-    finally:
-        for store in (cache, hashes):
-            if store:
-                store.close()
-    if checkpoints is None or not fold.resumable or (fold.resumed_from and not fold.folded_since_resume):
-        return fold.resolver.finish(), stats
-    with checkpoints.saving(fold.keys, fold.state(stats), fold.resumed_from) as keep:
-        return fold.resolver.finish(keep), stats
+    # from the resume until the tables are finished, no other build removes the checkpoint resumed from
+    with checkpoints.in_use() if checkpoints else nullcontext():
+        try:
+            with open_engine(params, engine, jobs, scheduler, batch_size) as runner, _gc_paused():
+                fold, items = (_resume(checkpoints, scan, spill_dir, stats) if checkpoints
+                               else (_Fold(Resolver(spill_dir)), scan()))
+                outcomes = _outcomes(items, params, runner, cache, fold, stats, batch_size, wave_size)
+                for item, outcome in track(outcomes, "build", total):
+                    fold.add(item, outcome, params, stats, cache)
+        finally:
+            for store in (cache, hashes):
+                if store:
+                    store.close()
+        if checkpoints is None or not fold.resumable or (fold.resumed_from and not fold.folded_since_resume):
+            return fold.resolver.finish(), stats
+        with checkpoints.saving(fold.keys, fold.state(stats), fold.resumed_from) as keep:
+            return fold.resolver.finish(keep), stats
 
 
 def _resume(checkpoints: FoldCheckpoints, scan, spill_dir: Path | None, stats: BuildStats):

@@ -17,23 +17,33 @@ resumes from nothing.
 Layout, under the cache folder:
 `folds/<input folder digest>/<code digest>-<entries>-<keys digest>/`
 holding `keys.pickle`, `state.pickle` (the fold without its rows) and one
-feather file per row table (`Resolver.finish(keep=...)`). It is written
-into a hidden temporary folder and renamed into place once complete. Two
-checkpoints of an input folder are kept: the newest, and the one its build
-resumed from, so that editing the article just added (the newest
+feather file per row table (`Resolver.finish(keep=...)`, zstd-compressed). It
+is written into a hidden temporary folder and renamed into place once
+complete; a checkpoint of the same name already there is the same fold and
+stays. Two checkpoints of an input folder are kept: the newest, and the one
+its build resumed from, so that editing the article just added (the newest
 checkpoint then no longer matches) still resumes from the corpus before it.
+Builds of one input folder may run at once: each holds a shared lock on
+`folds/<input folder digest>.lock` while it uses a checkpoint (`in_use`),
+and older checkpoints are removed only under the exclusive lock, so never
+while another build reads them (they go at a later build instead).
 Deleting any of it is safe: the next build folds every entry.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import os
 import pickle
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: no locks, so run one build of an input folder at a time
+    fcntl = None
 
 from pipeline.ingest import InputFile
 from pipeline.provenance import sources_digest
@@ -79,6 +89,23 @@ class FoldCheckpoints:
         where = f"{os.path.abspath(input_dir)}\x1f{path_prefix}"
         self.root = cache_dir / "folds" / hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()[:24]
         self.version = hashlib.sha256(f"{extractor_version}\x1f{sources_digest()}".encode()).hexdigest()[:24]
+        self._held = None  # the lock file, open while `in_use`
+
+    @contextlib.contextmanager
+    def in_use(self) -> Iterator[None]:
+        """Inside, no other build removes a checkpoint of this input folder (a shared lock): hold it from
+        `resume` until the tables of the checkpoint resumed from are read."""
+        if fcntl is None:
+            yield
+            return
+        self.root.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.root.parent / f"{self.root.name}.lock", "ab") as lock:
+            fcntl.flock(lock, fcntl.LOCK_SH)
+            self._held = lock
+            try:
+                yield
+            finally:
+                self._held = None
 
     def saved(self) -> list[Checkpoint]:
         """The complete checkpoints of this extractor version and code."""
@@ -112,7 +139,7 @@ class FoldCheckpoints:
             i += 1
         return best[0], best[1], itertools.chain(read_past, items)
 
-    @contextmanager
+    @contextlib.contextmanager
     def saving(self, keys: list[Key], state: dict, resumed_from: Checkpoint | None = None) -> Iterator[Path]:
         """A folder to write the row tables into; the checkpoint of `keys` and `state` is in place once the
         block ends without an error, and every other one of the input folder, except `resumed_from`, is
@@ -126,12 +153,33 @@ class FoldCheckpoints:
                 with (staging / name).open("wb") as fh:
                     pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
             yield staging
-            if final.exists():
-                shutil.rmtree(final)
-            os.rename(staging, final)
+            try:
+                os.rename(staging, final)
+            except OSError:
+                if not final.is_dir():
+                    raise  # else another build saved this very fold first
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        keep = {final, resumed_from.folder if resumed_from else final}
+        self._remove_others({final, resumed_from.folder if resumed_from else final})
+
+    def _remove_others(self, keep: set[Path]) -> None:
+        """Removes the checkpoints not in `keep`, unless another build is using this input folder's."""
+        if fcntl is None:
+            self._remove(keep)
+            return
+        with contextlib.ExitStack() as stack:
+            lock = self._held or stack.enter_context(open(self.root.parent / f"{self.root.name}.lock", "ab"))
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return  # another build may be reading one: a later build removes them
+            else:
+                self._remove(keep)
+            finally:
+                if lock is self._held:
+                    fcntl.flock(lock, fcntl.LOCK_SH)  # back to shared (or again, if a failed upgrade lost it)
+
+    def _remove(self, keep: set[Path]) -> None:
         for other in self.root.iterdir():
             if other not in keep and not other.name.startswith("."):
                 shutil.rmtree(other, ignore_errors=True)

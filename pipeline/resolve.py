@@ -456,7 +456,7 @@ class Resolver:
 def _kept(rows: pa.Table, keep: Path | None, name: str) -> pa.Table:
     """`rows` (buffered rows of table `name`), also written to the `keep` folder when given."""
     if keep:
-        feather.write_feather(rows, keep / f"{name}.arrow", compression="uncompressed")
+        feather.write_feather(rows, keep / f"{name}.arrow", compression="zstd")
     return rows
 
 

@@ -407,6 +407,40 @@ def test_a_fold_checkpoint_is_not_used_once_any_stage_code_changed(tmp_path, par
     assert edited.stats.resumed == 0 and edited.stats.extracted == 0
 
 
+def test_checkpoints_another_build_is_using_are_not_removed(tmp_path, params):
+    """A build removes older checkpoints only when no other build of the folder holds them (one may be reading
+    the tables of one); the next build removes them then. A checkpoint another build saved first stays."""
+    from pipeline.checkpoint import FoldCheckpoints
+    from pipeline.version import extractor_version
+
+    folder, cache = tmp_path / "in", tmp_path / "cache"
+    seed_text = _seed_copies(folder)[0].read_text(encoding="utf-8")
+    outputs = iter(tmp_path / f"out{i}" for i in range(20))
+    checkpoints = FoldCheckpoints(cache, extractor_version(params), folder, "in")
+
+    def add_and_build(name: str):
+        (folder / name).write_text(f"{seed_text}\nA note on {name}.\n", encoding="utf-8")
+        return build(folder, next(outputs), params, path_prefix="in", jobs=1, cache_dir=cache).stats
+
+    build(folder, next(outputs), params, path_prefix="in", jobs=1, cache_dir=cache)
+    add_and_build("zz1.txt")
+    oldest = {c.folder.name for c in checkpoints.saved()}
+    assert len(oldest) == 2  # the newest and the one it resumed from
+    with FoldCheckpoints(cache, extractor_version(params), folder, "in").in_use():  # another build reading
+        stats = add_and_build("zz2.txt")
+    assert stats.resumed == stats.entries - 1
+    assert oldest < {c.folder.name for c in checkpoints.saved()}  # none removed under the other build
+    stats = add_and_build("zz3.txt")
+    kept = {c.folder.name for c in checkpoints.saved()}
+    assert len(kept) == 2 and not kept & oldest and stats.resumed == stats.entries - 1
+    # saving a fold whose checkpoint is already there (another build saved it first) keeps that one
+    newest = max(checkpoints.saved(), key=lambda c: len(c.keys()))
+    before = {p.name: p.read_bytes() for p in newest.folder.iterdir()}
+    with checkpoints.saving(newest.keys(), {"another": "state"}) as staging:
+        (staging / "mentions.arrow").write_bytes(b"another build's rows")
+    assert {p.name: p.read_bytes() for p in newest.folder.iterdir()} == before
+
+
 # a build's main script: leaves a mark when a process runs it again (as a worker started by forkserver would,
 # to find what the script defines)
 BUILD_SCRIPT = """
