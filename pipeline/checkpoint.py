@@ -89,6 +89,7 @@ class FoldCheckpoints:
         where = f"{os.path.abspath(input_dir)}\x1f{path_prefix}"
         self.root = cache_dir / "folds" / hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()[:24]
         self.version = hashlib.sha256(f"{extractor_version}\x1f{sources_digest()}".encode()).hexdigest()[:24]
+        self._lock_path = self.root.parent / f"{self.root.name}.lock"
         self._held = None  # the lock file, open while `in_use`
 
     @contextlib.contextmanager
@@ -99,7 +100,7 @@ class FoldCheckpoints:
             yield
             return
         self.root.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.root.parent / f"{self.root.name}.lock", "ab") as lock:
+        with open(self._lock_path, "ab") as lock:
             fcntl.flock(lock, fcntl.LOCK_SH)
             self._held = lock
             try:
@@ -168,7 +169,7 @@ class FoldCheckpoints:
             self._remove(keep)
             return
         with contextlib.ExitStack() as stack:
-            lock = self._held or stack.enter_context(open(self.root.parent / f"{self.root.name}.lock", "ab"))
+            lock = self._held or stack.enter_context(open(self._lock_path, "ab"))
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

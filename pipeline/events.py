@@ -59,16 +59,13 @@ def _cues() -> dict:
     comp = lambda pats: [re.compile(p, re.IGNORECASE) for p in pats]  # noqa: E731
     return {
         "events": {k: comp(v) for k, v in r["event_triggers"].items()},
-        # one pass that says whether any trigger (of one type) occurs at all: most clauses have none
-        "any_event": re.compile("|".join(f"(?:{p})" for v in r["event_triggers"].values() for p in v), re.IGNORECASE),
+        # one pass per type that says whether any of its triggers occurs at all: most clauses have none
         "any_of_type": {k: re.compile("|".join(f"(?:{p})" for p in v), re.IGNORECASE)
                         for k, v in r["event_triggers"].items()},
         "priority": r["event_priority"],
         "modal": comp(r["modal_cues"]),
         "clause_modal": comp(r["clause_modal_cues"]),
         "agreements": {k: comp(v) for k, v in r["agreement_cues"].items()},
-        "any_agreement": re.compile("|".join(f"(?:{p})" for v in r["agreement_cues"].values() for p in v),
-                                    re.IGNORECASE),
         "status": {k: comp(v) for k, v in r["agreement_status"].items()},
         "anniversary": comp(r["anniversary"]),
         "anaphora": comp(r["anaphora"]),

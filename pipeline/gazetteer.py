@@ -63,14 +63,15 @@ class Gazetteer:
 
     def __init__(self) -> None:
         self.index: dict[tuple[str, ...], Entry] = {}
-        self.lengths: dict[str, tuple[int, ...]] = {}  # first token -> the lengths of its names, longest first
         self.entries: dict[str, Entry] = {}
         self.accented: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
         self._load()
         lengths: dict[str, set[int]] = {}
         for key in self.index:
             lengths.setdefault(key[0], set()).add(len(key))
-        self.lengths = {first: tuple(sorted(found, reverse=True)) for first, found in lengths.items()}
+        # first token -> the lengths of its names, longest first
+        self.lengths: dict[str, tuple[int, ...]] = {first: tuple(sorted(found, reverse=True))
+                                                    for first, found in lengths.items()}
 
     def _add(self, surface: str, entry: Entry, overwrite: bool = False) -> None:
         key = surface_key(surface)
