@@ -18,6 +18,7 @@ import sys
 import threading
 import time
 import types
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
@@ -46,9 +47,13 @@ def main_script_hidden():
         sys.modules["__main__"] = main
 
 
-def aside_pool() -> ProcessPoolExecutor:
+def aside_pool(*warm_ups: Callable[[], object]) -> ProcessPoolExecutor:
+    """The one-worker pool, its worker started now; it then runs `warm_ups` (functions of importable
+    modules), so that what they load is ready for the tasks sent later."""
     pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_exit_with,
                                initargs=(os.getpid(),))
     with main_script_hidden():
         pool.submit(os.getpid)  # the first task starts the worker, now
+        for warm_up in warm_ups:
+            pool.submit(warm_up)
     return pool

@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from pipeline import charts
+from pipeline.aside import aside_pool
 from pipeline.cache import ExtractionCache, FileHashes
 from pipeline.checkpoint import Checkpoint, FoldCheckpoints, entry_key
 from pipeline.engine import Engine, open_engine, process_one
@@ -40,6 +42,10 @@ from schemas.records import QuarantineEntry
 #: Articles per task sent to a worker, and entries read ahead (the wave) whose tasks run together.
 BATCH_SIZE = 16
 WAVE_SIZE = 512
+#: Inputs up to which the side process that draws the release charts starts with the build, loading
+#: matplotlib while the articles are folded. Beyond, it would sit beside the fold's peak memory, and the
+#: charts of so large a corpus are drawn by the building process anyway (`publish.CHARTS_ASIDE_MAX_ROWS`).
+EARLY_ASIDE_MAX_INPUTS = 20_000
 
 
 @dataclass
@@ -363,8 +369,9 @@ def build(input_dir: Path, out_dir: Path, params: Params, path_prefix: str | Non
     pa.set_memory_pool(pa.system_memory_pool())
     inputs = list_inputs(input_dir, path_prefix)
     workspace = tempfile.TemporaryDirectory(prefix="paradip-build-")
-    tables, stats = build_tables(input_dir, params, path_prefix, track, engine=engine, jobs=jobs,
-                                 scheduler=scheduler, cache_dir=cache_dir, spill_dir=Path(workspace.name),
-                                 batch_size=batch_size, total=len(inputs))
-    release = publish(tables, out_dir, params.version, params.date, inputs=inputs)
+    with aside_pool(charts.warm_up) if len(inputs) <= EARLY_ASIDE_MAX_INPUTS else nullcontext() as aside:
+        tables, stats = build_tables(input_dir, params, path_prefix, track, engine=engine, jobs=jobs,
+                                     scheduler=scheduler, cache_dir=cache_dir, spill_dir=Path(workspace.name),
+                                     batch_size=batch_size, total=len(inputs))
+        release = publish(tables, out_dir, params.version, params.date, inputs=inputs, aside=aside)
     return BuildResult(release, tables, stats, workspace)

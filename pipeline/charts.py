@@ -8,6 +8,7 @@ font, fixed size and dpi, and no `Software` or date metadata in the PNG.
 """
 from __future__ import annotations
 
+import io
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -34,7 +35,7 @@ MAX_PARTNERS = 12
 MAX_HOME_ACTORS = 10
 
 
-def _save(fig: Figure, path: Path) -> None:
+def _save(fig: Figure, path: Path | io.BytesIO) -> None:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     FigureCanvasAgg(fig)
@@ -146,6 +147,18 @@ def write_charts(rows: stats.Rows, version: str, folder: Path) -> list[str]:
     events_per_year_chart(rows, version, folder / EVENTS_PER_YEAR)
     partner_network_chart(rows, version, folder / PARTNER_NETWORK)
     return list(CHART_FILES)
+
+
+def warm_up() -> None:
+    """Load what drawing needs (matplotlib, its fonts, the PNG writer) by drawing a blank figure into
+    memory: a side process started with the build does this meanwhile, so its charts start at once."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context(STYLE):
+        fig = Figure(figsize=(1, 1))
+        fig.add_subplot().text(0.5, 0.5, "x")
+        _save(fig, io.BytesIO())
 
 
 def write_charts_of_tables(tables: Mapping, version: str, folder: Path) -> list[str]:

@@ -27,8 +27,8 @@ import os
 import shutil
 import sys
 import tempfile
-from concurrent.futures import Future
-from contextlib import contextmanager
+from concurrent.futures import Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import pyarrow as pa
@@ -143,26 +143,33 @@ CHARTS_ASIDE_MAX_ROWS = 200_000
 
 
 @contextmanager
-def _charts_aside(tables: Tables, version: str):
+def _charts_aside(tables: Tables, version: str, aside: ProcessPoolExecutor | None = None):
     """(folder, future of the chart file names): the charts drawn by a process of their own into a
     temporary folder, while this one validates and writes the tables (a second core is free once
     extraction is done); None for tables held in memory or too large, which are drawn here (sharing
-    the card's figures). Spilled tables travel as their folder: nothing is copied."""
+    the card's figures). Spilled tables travel as their folder: nothing is copied. `aside` is a side
+    process already started (`pipeline.aside.aside_pool`), else one is started here."""
     if not isinstance(tables, SpilledTables) or tables.rows.get("event_participants", 0) > CHARTS_ASIDE_MAX_ROWS:
         yield None
         return
-    with tempfile.TemporaryDirectory(prefix="paradip-charts-") as folder, aside_pool() as pool:
-        yield Path(folder), pool.submit(write_charts_of_tables, tables, version, Path(folder))
+    with tempfile.TemporaryDirectory(prefix="paradip-charts-") as folder, \
+            (nullcontext(aside) if aside else aside_pool()) as pool:
+        drawn = pool.submit(write_charts_of_tables, tables, version, Path(folder))
+        try:
+            yield Path(folder), drawn
+        finally:
+            wait([drawn])  # the folder is removed once the side process no longer writes into it
 
 
 def publish(tables: Tables, dataset_dir: Path, version: str, date: str | None = None,
-            inputs: list[str] | None = None) -> Path:
+            inputs: list[str] | None = None, aside: ProcessPoolExecutor | None = None) -> Path:
     """Validate and publish, then index the dataset folder; returns the release folder.
 
     `inputs` is the ingest inventory: every entry must be published or quarantined exactly once.
+    `aside` is a side process for the charts, already started (else one is started when useful).
     Raises `ValidationFailed` or `ReleaseExists`, and `ValueError` for a version that is not X.Y.Z."""
     semver.parse(version)
-    with _charts_aside(tables, version) as charts:
+    with _charts_aside(tables, version, aside) as charts:
         arrow, report = validate_tables(tables, inputs)
         if not report.ok:
             raise ValidationFailed(report)

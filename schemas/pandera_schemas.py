@@ -28,13 +28,15 @@ def _is_date(value) -> bool:
 # a value passes when it has any other character.
 PY_WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
                  "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
-_HAS_NON_SPACE = f"[^{PY_WHITESPACE}]"
 
 
 def _non_empty_strings(s: pd.Series) -> pd.Series:
-    """`isinstance(v, str) and v.strip() != ""` per value; one regex pass on a string column."""
-    if isinstance(s.dtype, pd.StringDtype):
-        return s.str.contains(_HAS_NON_SPACE, regex=True).fillna(False).astype(bool)
+    """`isinstance(v, str) and v.strip() != ""` per value; on an Arrow-backed string column, one Arrow
+    trim of those characters (pandas' regex path costs several times more)."""
+    if _arrow_strings(s):
+        stripped = pc.utf8_trim(pyarrow.array(s.array), characters=PY_WHITESPACE)
+        found = pc.fill_null(pc.greater(pc.utf8_length(stripped), 0), False)
+        return pd.Series(found.to_numpy(zero_copy_only=False), index=s.index, name=s.name)
     return s.map(lambda v: isinstance(v, str) and v.strip() != "")
 
 

@@ -1,5 +1,5 @@
-"""The side process of a build ends with the build, even when the build is killed, and never runs the
-build's main script again."""
+"""The side process of a build ends with the build, even when the build is killed, never runs the
+build's main script again, and changes no byte of the release."""
 from __future__ import annotations
 
 import os
@@ -8,6 +8,16 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+import pytest
+
+import pipeline.build as build_module
+import pipeline.publish as publish_module
+from pipeline.aside import aside_pool
+from pipeline.spill import SpilledTables
+from pipeline.validate import ValidationFailed
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # a building process stand-in: starts the side worker, prints its pid, then waits to be killed
 PARENT = """
@@ -61,3 +71,46 @@ def test_side_worker_does_not_run_the_main_script_again(tmp_path):
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) != os.getpid()
     assert not mark.exists(), f"the side worker ran the main script as {mark.read_text()!r}"
+
+
+@pytest.mark.parametrize("where", ["side process started by publish", "building process"])
+def test_release_bytes_do_not_depend_on_which_process_draws_the_charts(seed_release, params, tmp_path, monkeypatch,
+                                                                        where):
+    """`seed_release` had its charts drawn by the side process started with the build; here publish starts
+    its own, or the building process draws them: every file must be the same."""
+    monkeypatch.setattr(build_module, "EARLY_ASIDE_MAX_INPUTS", -1)
+    if where == "building process":
+        monkeypatch.setattr(publish_module, "CHARTS_ASIDE_MAX_ROWS", -1)
+    release = build_module.build(ROOT / "seeds", tmp_path, params, path_prefix="seeds").release
+    names = sorted(p.name for p in release.iterdir())
+    assert names == sorted(p.name for p in seed_release.release.iterdir())
+    assert {"events_per_year.png", "partner_network.png"} <= set(names)
+    assert [n for n in names if (release / n).read_bytes() != (seed_release.release / n).read_bytes()] == []
+
+
+def test_a_side_process_lent_to_publish_outlives_a_failed_validation(seed_release, tmp_path):
+    tables = SpilledTables(tmp_path / "spill")
+    tables.folder.mkdir()
+    for name, table in seed_release.arrow.items():
+        tables.put(name, table if name != "events" else table.slice(1))  # events lose a row: sources dangle
+    with aside_pool() as pool:
+        with pytest.raises(ValidationFailed):
+            publish_module.publish(tables, tmp_path / "dataset", "9.9.9", aside=pool)
+        assert pool.submit(os.getpid).result() != os.getpid()
+    assert not list((tmp_path / "dataset").glob("*9.9.9*"))
+
+
+def _hypothesis_loaded_by(module: str, release: Path) -> bool:
+    """Whether `python -m <module> validate <release>` leaves hypothesis imported."""
+    probe = (f"import runpy, sys\nsys.argv = ['paradip', 'validate', {str(release)!r}]\n"
+             f"try:\n    runpy.run_module({module!r}, run_name='__main__')\nexcept SystemExit:\n    pass\n"
+             "print(sys.modules.get('hypothesis') is not None)")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    return out.stdout.strip().splitlines()[-1] == "True"
+
+
+def test_the_paradip_command_keeps_hypothesis_out(committed_release):
+    """pandera imports hypothesis, when installed, on its first validation (about 0.3 s); the command never
+    needs it."""
+    assert _hypothesis_loaded_by("pipeline.cli", committed_release), "pandera no longer imports hypothesis"
+    assert not _hypothesis_loaded_by("pipeline", committed_release)
