@@ -393,6 +393,36 @@ def test_a_rebuild_resumes_from_the_fold_of_the_entries_the_last_build_had(tmp_p
     assert stats.resumed == 0 and stats.extracted == 1 and stats.cache_hits == len(files) + 2
 
 
+def test_a_rebuild_that_folded_few_entries_since_its_resume_saves_no_checkpoint(tmp_path, params, monkeypatch):
+    """Below `RESAVE_SHARE` of the resumed entries, a rebuild keeps the checkpoint it resumed from (the next
+    build folds the few entries again); at the share, it saves one. Releases stay those of fresh builds."""
+    import pipeline.build as build_module
+    from pipeline.checkpoint import FoldCheckpoints
+    from pipeline.version import extractor_version
+
+    folder, cache = tmp_path / "in", tmp_path / "cache"
+    files = _seed_copies(folder)
+    seed_text = files[0].read_text(encoding="utf-8")
+    outputs = iter(tmp_path / f"out{i}" for i in range(20))
+    checkpoints = FoldCheckpoints(cache, extractor_version(params), folder, "in")
+    monkeypatch.setattr(build_module, "RESAVE_SHARE", 2 / len(files))  # 1 entry folded: none saved; 2: saved
+
+    def add_and_build(name: str):
+        (folder / name).write_text(f"{seed_text}\nA note on {name}.\n", encoding="utf-8")
+        cached = build(folder, next(outputs), params, path_prefix="in", jobs=1, cache_dir=cache)
+        fresh = build(folder, next(outputs), params, path_prefix="in", jobs=1)
+        assert _release_bytes(cached.release) == _release_bytes(fresh.release)
+        return cached.stats, sorted(len(c.keys()) for c in checkpoints.saved())
+
+    build(folder, next(outputs), params, path_prefix="in", jobs=1, cache_dir=cache)
+    stats, saved = add_and_build("zz1.txt")
+    assert (stats.resumed, saved) == (len(files), [len(files)])
+    stats, saved = add_and_build("zz2.txt")  # two entries since the checkpoint resumed from
+    assert (stats.resumed, saved) == (len(files), [len(files), len(files) + 2])
+    stats, saved = add_and_build("zz3.txt")
+    assert (stats.resumed, saved) == (len(files) + 2, [len(files), len(files) + 2])
+
+
 def test_a_fold_checkpoint_is_not_used_once_any_stage_code_changed(tmp_path, params, monkeypatch):
     import pipeline.checkpoint as checkpoint_module
 
