@@ -20,10 +20,11 @@ holding `keys.pickle`, `state.pickle` (the fold without its rows) and one
 feather file per row table (`Resolver.finish(keep=...)`, zstd-compressed). It
 is written into a hidden temporary folder and renamed into place once
 complete; a checkpoint of the same name already there is the same fold and
-stays. A build that resumed and folded only a few entries more saves none
-(`pipeline.build.RESAVE_SHARE`): the next one resumes where it did. Two checkpoints of an input folder are kept: the newest, and the one
-its build resumed from, so that editing the article just added (the newest
-checkpoint then no longer matches) still resumes from the corpus before it.
+stays. A build that resumed and then folded only a few entries saves none
+(`pipeline.build.RESAVE_SHARE`): the next one resumes where it did. Two
+checkpoints of an input folder are kept: the newest, and the one its build
+resumed from, so that editing the article just added (the newest checkpoint
+then no longer matches) still resumes from the corpus before it.
 Builds of one input folder may run at once: each holds a shared lock on
 `folds/<input folder digest>.lock` while it uses a checkpoint (`in_use`),
 and older checkpoints are removed only under the exclusive lock, so never
