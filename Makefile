@@ -17,7 +17,7 @@ dataset: .venv/.installed
 	.venv/bin/dvc repro
 
 test: .venv/.installed
-	.venv/bin/paradip validate dataset/$$($(PY) -c 'from pipeline.params import load_params; print(load_params().version)')
+	.venv/bin/paradip validate dataset/$$($(PY) -c 'from pipeline.core.params import load_params; print(load_params().version)')
 	$(PY) -m pytest -q
 
 clean:

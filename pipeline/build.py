@@ -26,16 +26,16 @@ from pathlib import Path
 import pyarrow as pa
 
 from pipeline import charts
-from pipeline.aside import aside_pool
+from pipeline.core.aside import aside_pool
 from pipeline.cache import ExtractionCache, FileHashes
 from pipeline.checkpoint import Checkpoint, FoldCheckpoints, entry_key
 from pipeline.engine import Engine, open_engine, process_one
 from pipeline.ingest import InputFile, Rejected, list_inputs, near_duplicate_message, scan_folder, unreadable_entry
-from pipeline.params import Params
+from pipeline.core.params import Params
 from pipeline.progress import Track, no_track
 from pipeline.publish import publish
 from pipeline.resolve import Resolver
-from pipeline.spill import SpilledTables
+from pipeline.core.spill import SpilledTables
 from pipeline.version import extractor_version
 from schemas.records import QuarantineEntry
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline import stats
-from pipeline.spill import LazyRows
+from pipeline.core.spill import LazyRows
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

@@ -48,8 +48,8 @@ except ImportError:  # not POSIX: no locks, so run one build of an input folder 
     fcntl = None
 
 from pipeline.ingest import InputFile
-from pipeline.provenance import sources_digest
-from pipeline.staging import remove_stale_staging, staging_folder
+from pipeline.core.provenance import sources_digest
+from pipeline.core.staging import remove_stale_staging, staging_folder
 from schemas.records import QuarantineEntry
 
 Key = tuple

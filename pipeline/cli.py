@@ -24,7 +24,7 @@ from pipeline.diff import NotARelease, diff_releases, to_markdown
 from pipeline.engine import ENGINES
 from pipeline.evaluate import evaluate_input, evaluate_release, report_lines
 from pipeline.gold import GoldError
-from pipeline.params import load_params
+from pipeline.core.params import load_params
 from pipeline.progress import progress_tracker
 from pipeline.publish import ReleaseExists
 from pipeline.validate import ValidationFailed, validate_tables

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pydantic import ValidationError
 
 from pipeline.gazetteer import gazetteer, vn_bodies
-from pipeline.ids import make_id
+from pipeline.core.ids import make_id
 from schemas.records import ActorRole, Mention
 
 

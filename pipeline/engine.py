@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from pipeline.extract import extract_document
 from pipeline.ingest import IngestedDocument, Rejected, ingest_article, ingest_error_message
-from pipeline.params import Params
+from pipeline.core.params import Params
 from pipeline.docrows import document_rows
 from pipeline.version import extractor_version
 
@@ -129,7 +129,7 @@ def open_engine(params: Params, engine: str = "local", jobs: int | None = None, 
     if engine == "local" and jobs == 1:
         yield Engine(lambda task: _Done(run_task(task, params)), 1, version)
     elif engine == "local":
-        from pipeline.aside import main_script_hidden  # the building process's side only, not the workers'
+        from pipeline.core.aside import main_script_hidden  # the building process's side only, not the workers'
 
         pool: ProcessPoolExecutor | None = None
 

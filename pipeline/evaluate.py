@@ -66,7 +66,7 @@ from pipeline.build import build
 from pipeline.diff import NotARelease
 from pipeline.gold import (GoldActor, GoldAgreement, GoldDocument, GoldEvent, Interval, load_gold, name_key,
                            overlaps, release_interval, same_dates, show_interval)
-from pipeline.params import Params
+from pipeline.core.params import Params
 from pipeline.progress import Track, no_track
 
 RELEASE_TABLES = ("documents", "actors", "mentions", "events", "event_participants", "event_sources",

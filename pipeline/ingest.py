@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
-from pipeline.ids import make_id
-from pipeline.params import Params, load_params
+from pipeline.core.ids import make_id
+from pipeline.core.params import Params, load_params
 from pipeline.segment import segment
 from pipeline.text import fold, nfc
 from schemas.records import Document, QuarantineEntry

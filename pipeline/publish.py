@@ -35,17 +35,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import semver
-from pipeline.aside import aside_pool
+from pipeline.core.aside import aside_pool
 from pipeline.card import BuildInfo, render_card
 from pipeline.catalog import croissant, datapackage
 from pipeline.charts import write_charts, write_charts_of_tables
 from pipeline.jsonl import jsonl_chunks
-from pipeline.params import load_params
-from pipeline.provenance import code_version
+from pipeline.core.params import load_params
+from pipeline.core.provenance import code_version
 from pipeline.releases import update_index
 from pipeline.resolve import Tables, read_tables
-from pipeline.spill import LazyRows, SpilledTables
-from pipeline.staging import remove_stale_staging, staging_folder
+from pipeline.core.spill import LazyRows, SpilledTables
+from pipeline.core.staging import remove_stale_staging, staging_folder
 from pipeline.validate import ValidationFailed, validate_tables, write_report
 from schemas.derive import json_schemas
 from schemas.records import SCHEMA_VERSION
@@ -148,7 +148,7 @@ def _charts_aside(tables: Tables, version: str, aside: ProcessPoolExecutor | Non
     temporary folder, while this one validates and writes the tables (a second core is free once
     extraction is done); None for tables held in memory or too large, which are drawn here (sharing
     the card's figures). Spilled tables travel as their folder: nothing is copied. `aside` is a side
-    process already started (`pipeline.aside.aside_pool`), else one is started here."""
+    process already started (`pipeline.core.aside.aside_pool`), else one is started here."""
     if not isinstance(tables, SpilledTables) or tables.rows.get("event_participants", 0) > CHARTS_ASIDE_MAX_ROWS:
         yield None
         return

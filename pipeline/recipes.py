@@ -115,7 +115,7 @@ def with_recipes(markdown: str, release: str) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from pipeline.params import load_params
+    from pipeline.core.params import load_params
 
     (readme,) = [Path(a) for a in (argv or sys.argv[1:])]
     text = readme.read_text(encoding="utf-8")

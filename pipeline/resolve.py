@@ -33,9 +33,9 @@ import pyarrow.compute as pc
 import pyarrow.feather as feather
 
 from pipeline.docrows import actor_id, document_rows
-from pipeline.ids import make_id
+from pipeline.core.ids import make_id
 from pipeline.ingest import IngestedDocument
-from pipeline.spill import BatchSpill, SpilledTables
+from pipeline.core.spill import BatchSpill, SpilledTables
 from pipeline.text import fold
 from schemas.derive import arrow_schema
 from schemas.records import MODELS_BY_TABLE, QuarantineEntry
@@ -235,7 +235,7 @@ def _date(value):
 class Resolver:
     """Corpus tables from documents added one by one, in input order.
 
-    With `spill_dir`, row batches and finished tables go to files there (see `pipeline.spill`), and
+    With `spill_dir`, row batches and finished tables go to files there (see `pipeline.core.spill`), and
     `finish` returns a `SpilledTables` mapping: memory then holds one batch while documents are added
     and one table while tables are finished.
 

@@ -1,7 +1,7 @@
 """Summary figures of a release, for its dataset card and charts.
 
 Pure functions of the published tables, handed over as a
-`pipeline.spill.LazyRows` (rows read column by column; the figures over the
+`pipeline.core.spill.LazyRows` (rows read column by column; the figures over the
 large tables are computed on their Arrow columns, with Arrow compute), so
 the card and the charts say the same thing and are the same on every
 rebuild: every ranking breaks ties by name, every list is sorted.
@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pycountry
 
-from pipeline.spill import LazyRows, read_columns
+from pipeline.core.spill import LazyRows, read_columns
 
 Rows = LazyRows
 HOME = "VN"
@@ -30,7 +30,7 @@ HOME = "VN"
 
 def _once_per_release(function):
     """Compute `function(rows, *args)` once per release: rows that carry a `memo` dict (the card's
-    `pipeline.spill.LazyRows`) keep the result there, since the card and both charts ask for the same
+    `pipeline.core.spill.LazyRows`) keep the result there, since the card and both charts ask for the same
     figures; callers never mutate what they get. Only for results much smaller than the tables (one
     entry per event kept for the whole card would cost hundreds of MB at archive scale)."""
 

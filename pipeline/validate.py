@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 from pydantic import TypeAdapter, ValidationError
 
 from pipeline.resolve import ROW_RULES_CHECKED, Tables, repeats_previous, read_tables
-from pipeline.spill import SpilledTables, read_columns
+from pipeline.core.spill import SpilledTables, read_columns
 from schemas.derive import arrow_schema
 from schemas.pandera_schemas import table_schema
 from schemas.records import MODELS_BY_TABLE, SCHEMA_VERSION, SPAN_TABLES, TABLE_MODELS

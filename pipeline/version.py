@@ -16,13 +16,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from pipeline.gazetteer import reference_digest
-from pipeline.params import Params
+from pipeline.core.params import Params
 
 #: Every module whose code decides a document's outcome (what the workers run).
 EXTRACTOR_MODULES = (
     "pipeline.engine", "pipeline.ingest", "pipeline.segment", "pipeline.dates", "pipeline.text",
     "pipeline.gazetteer", "pipeline.actors", "pipeline.events", "pipeline.extract", "pipeline.docrows",
-    "pipeline.ids", "pipeline.params", "schemas.records", "schemas.vocab",
+    "pipeline.core.ids", "pipeline.core.params", "schemas.records", "schemas.vocab",
 )
 
 

@@ -11,7 +11,7 @@ SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT))
 
 from pipeline.build import build  # noqa: E402
-from pipeline.params import load_params  # noqa: E402
+from pipeline.core.params import load_params  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -13,8 +13,8 @@ import pytest
 
 import pipeline.build as build_module
 import pipeline.publish as publish_module
-from pipeline.aside import aside_pool
-from pipeline.spill import SpilledTables
+from pipeline.core.aside import aside_pool
+from pipeline.core.spill import SpilledTables
 from pipeline.validate import ValidationFailed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # a building process stand-in: starts the side worker, prints its pid, then waits to be killed
 PARENT = """
 import os, time
-from pipeline.aside import aside_pool
+from pipeline.core.aside import aside_pool
 pool = aside_pool()
 print(pool.submit(os.getpid).result(), flush=True)
 time.sleep(600)
@@ -54,7 +54,7 @@ def test_side_worker_exits_when_its_build_is_killed():
 # what the script defines)
 SCRIPT = """
 import os
-from pipeline.aside import aside_pool
+from pipeline.core.aside import aside_pool
 if __name__ != "__main__":
     open(os.environ["MARK"], "w").write(__name__)
 else:

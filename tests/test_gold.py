@@ -16,7 +16,7 @@ import pytest
 
 from conftest import SHARED
 from pipeline.build import build
-from pipeline.params import load_params
+from pipeline.core.params import load_params
 
 SCORE = SHARED / "tools" / "score.py"
 pytestmark = pytest.mark.skipif(not SCORE.exists(), reason="../shared/tools/score.py is not beside the clone")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.params import load_params
+from pipeline.core.params import load_params
 
 from conftest import ROOT
 from malformed import as_html, to_cp1258

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from conftest import ROOT
 from pipeline.dates import find_dates, parse_published
 from pipeline.ingest import IngestedDocument, Rejected, decode, ingest_bytes
-from pipeline.params import Params
+from pipeline.core.params import Params
 from pipeline.segment import segment
 from pipeline.text import fold, sentences, tokens
 from schemas.vocab import QuarantineReason

@@ -26,7 +26,7 @@ from malformed import WRAPPINGS, as_html, counts, to_cp1258, write_malformed
 from pipeline import build as build_module
 from pipeline.build import build
 from pipeline.ingest import Rejected, decode, ingest_bytes, ingest_folder, list_inputs
-from pipeline.params import Params
+from pipeline.core.params import Params
 from pipeline.resolve import write_tables
 from pipeline.text import nfc
 from pipeline.validate import ValidationFailed, validate_tables

@@ -7,7 +7,7 @@ from pipeline.actors import find_actors
 from pipeline.dates import find_dates
 from pipeline.events import find_agreements, find_events
 from pipeline.ingest import Rejected, decode, detect_language, ingest_bytes
-from pipeline.params import Params
+from pipeline.core.params import Params
 from pipeline.segment import main_text, segment
 from pipeline.text import fold, tokens
 

@@ -226,7 +226,7 @@ def test_streamed_build_sets_aside_the_same_entries_as_the_ingest_stage(sequenti
 def test_card_rows_read_string_columns_as_shared_strings():
     """The card's rows hold one string object per distinct value of a string column, with the values,
     nulls and order of `to_pylist`, across chunks."""
-    from pipeline.spill import TableRows
+    from pipeline.core.spill import TableRows
 
     ids = pa.chunked_array([["act_a", "act_b", None], ["act_a", "act_c", "act_b"]])
     table = pa.table({"actor_id": ids, "n": pa.chunked_array([[1, 2, 3], [4, None, 6]])})
@@ -480,7 +480,7 @@ if __name__ != "__main__":
     open(os.environ["MARK"], "a").write(__name__ + "\\n")
 else:
     from pipeline.build import build
-    from pipeline.params import load_params
+    from pipeline.core.params import load_params
     result = build(Path(sys.argv[1]), Path(sys.argv[2]), load_params(), jobs=2, batch_size=2)
     print(result.stats.new)
 """
