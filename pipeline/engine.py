@@ -13,7 +13,7 @@ batch size, not the corpus).
 
 Outcomes:
 - `("ingested", document, main_text_key)`: ingested, not yet extracted;
-- `("ok", rows, main_text_key)` with `rows` from `pipeline.docrows.document_rows`
+- `("ok", rows, main_text_key)` with `rows` from `pipeline.extraction.docrows.document_rows`
   (the document record carries a placeholder source path, since the same
   bytes may sit at several paths);
 - `("rejected", reason, message)`.
@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pipeline.extract import extract_document
 from pipeline.ingest import IngestedDocument, Rejected, ingest_article, ingest_error_message
 from pipeline.core.params import Params
-from pipeline.docrows import document_rows
+from pipeline.extraction.docrows import document_rows
 from pipeline.version import extractor_version
 
 ENGINES = ("local", "dask")

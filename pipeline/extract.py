@@ -2,7 +2,7 @@
 
 Pure per document (no corpus state), so it parallelises and caches by the
 article's sha256. Keys in the result are global identity keys (see
-`pipeline.actors`); resolution turns them into actor ids.
+`pipeline.extraction.actors`); resolution turns them into actor ids.
 
     python -m pipeline.extract IN_FILE OUT_FILE
 """
@@ -13,10 +13,10 @@ import json
 import sys
 from pathlib import Path
 
-from pipeline.actors import find_actors
-from pipeline.events import find_agreements, find_events
+from pipeline.extraction.actors import find_actors
+from pipeline.extraction.events import find_agreements, find_events
 from pipeline.ingest import IngestedDocument
-from pipeline.segment import main_text
+from pipeline.extraction.segment import main_text
 
 
 _SCALARS = (str, int, float, bool, type(None))

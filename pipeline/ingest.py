@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 from pipeline.core.ids import make_id
 from pipeline.core.params import Params, load_params
-from pipeline.segment import segment
-from pipeline.text import fold, nfc
+from pipeline.extraction.segment import segment
+from pipeline.extraction.text import fold, nfc
 from schemas.records import Document, QuarantineEntry
 
 if TYPE_CHECKING:

@@ -6,7 +6,7 @@ event across documents (same type, same day, a shared non-country
 participant, or the same name); one agreement per (type, parties, status).
 
 Two steps, so resolution streams and scales:
-- `pipeline.docrows.document_rows(document, extraction)` (pure, per
+- `pipeline.extraction.docrows.document_rows(document, extraction)` (pure, per
   document, run by the workers and cached) turns one extraction into the
   rows that need no other document (mentions, roles with their actor ids)
   plus the parts that do (actors, events, agreements);
@@ -32,11 +32,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.feather as feather
 
-from pipeline.docrows import actor_id, document_rows
+from pipeline.extraction.docrows import actor_id, document_rows
 from pipeline.core.ids import make_id
 from pipeline.ingest import IngestedDocument
 from pipeline.core.spill import BatchSpill, SpilledTables
-from pipeline.text import fold
+from pipeline.extraction.text import fold
 from schemas.derive import arrow_schema
 from schemas.records import MODELS_BY_TABLE, QuarantineEntry
 

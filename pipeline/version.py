@@ -2,7 +2,7 @@
 
 That is the source of every module the per-document work runs
 (`EXTRACTOR_MODULES`; a test checks the list against what a worker
-imports), the reference data and rules (`pipeline.gazetteer.reference_digest`),
+imports), the reference data and rules (`pipeline.extraction.gazetteer.reference_digest`),
 the ingest parameters and Python's major.minor (pickled outcomes). The
 extraction cache is keyed by it, and Dask workers must report the same one.
 """
@@ -15,13 +15,13 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from pipeline.gazetteer import reference_digest
+from pipeline.extraction.gazetteer import reference_digest
 from pipeline.core.params import Params
 
 #: Every module whose code decides a document's outcome (what the workers run).
 EXTRACTOR_MODULES = (
-    "pipeline.engine", "pipeline.ingest", "pipeline.segment", "pipeline.dates", "pipeline.text",
-    "pipeline.gazetteer", "pipeline.actors", "pipeline.events", "pipeline.extract", "pipeline.docrows",
+    "pipeline.engine", "pipeline.ingest", "pipeline.extraction.segment", "pipeline.extraction.dates", "pipeline.extraction.text",
+    "pipeline.extraction.gazetteer", "pipeline.extraction.actors", "pipeline.extraction.events", "pipeline.extract", "pipeline.extraction.docrows",
     "pipeline.core.ids", "pipeline.core.params", "schemas.records", "schemas.vocab",
 )
 

@@ -15,11 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT
-from pipeline.dates import find_dates, parse_published
+from pipeline.extraction.dates import find_dates, parse_published
 from pipeline.ingest import IngestedDocument, Rejected, decode, ingest_bytes
 from pipeline.core.params import Params
-from pipeline.segment import segment
-from pipeline.text import fold, sentences, tokens
+from pipeline.extraction.segment import segment
+from pipeline.extraction.text import fold, sentences, tokens
 from schemas.vocab import QuarantineReason
 
 settings.register_profile("paradip", max_examples=150, deadline=None, derandomize=True, database=None,

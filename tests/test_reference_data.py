@@ -1,4 +1,4 @@
-"""Integrity tests for the static reference data in pipeline/reference/."""
+"""Integrity tests for the static reference data in pipeline/extraction/reference/."""
 
 import csv
 import re
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-REF_DIR = Path(__file__).resolve().parents[1] / "pipeline" / "reference"
+REF_DIR = Path(__file__).resolve().parents[1] / "pipeline" / "extraction" / "reference"
 
 HEADERS = {
     "countries.csv": ["iso2", "name", "names_en", "names_vi", "demonyms_en"],

@@ -28,7 +28,7 @@ from pipeline.build import build
 from pipeline.ingest import Rejected, decode, ingest_bytes, ingest_folder, list_inputs
 from pipeline.core.params import Params
 from pipeline.resolve import write_tables
-from pipeline.text import nfc
+from pipeline.extraction.text import nfc
 from pipeline.validate import ValidationFailed, validate_tables
 from schemas.records import TABLE_MODELS
 

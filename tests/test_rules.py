@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pipeline.actors import find_actors
-from pipeline.dates import find_dates
-from pipeline.events import find_agreements, find_events
+from pipeline.extraction.actors import find_actors
+from pipeline.extraction.dates import find_dates
+from pipeline.extraction.events import find_agreements, find_events
 from pipeline.ingest import Rejected, decode, detect_language, ingest_bytes
 from pipeline.core.params import Params
-from pipeline.segment import main_text, segment
-from pipeline.text import fold, tokens
+from pipeline.extraction.segment import main_text, segment
+from pipeline.extraction.text import fold, tokens
 
 import pytest
 

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.segment import main_text
-from pipeline.actors import DocActors, MentionSpan
-from pipeline.text import _CASE_TRAPS, case_sensitive, found_in, lowered, matches_any, tokens
+from pipeline.extraction.segment import main_text
+from pipeline.extraction.actors import DocActors, MentionSpan
+from pipeline.extraction.text import _CASE_TRAPS, case_sensitive, found_in, lowered, matches_any, tokens
 
 JOINABLE = [re.compile(p, re.IGNORECASE) for p in (r"\bsign(?:ed|s)?\b", r"(?<=the )visit", r"^at", r"ties$",
                                                    r"(?P<year>(?:19|20)\d\d)", r"x?")]

@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipeline.actors import DocActors
-from pipeline.dates import DateExpr, find_dates
-from pipeline.gazetteer import rules, sector_keywords
-from pipeline.text import fold, found_in, lowered, matches_any, sentences
+from pipeline.extraction.actors import DocActors
+from pipeline.extraction.dates import DateExpr, find_dates
+from pipeline.extraction.gazetteer import rules, sector_keywords
+from pipeline.extraction.text import fold, found_in, lowered, matches_any, sentences
 from schemas.vocab import CAMEO_BY_EVENT_TYPE, CAMEO_RECEPTION
 
 

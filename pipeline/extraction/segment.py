@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipeline.dates import parse_published
-from pipeline.gazetteer import rules
-from pipeline.text import fold
+from pipeline.extraction.dates import parse_published
+from pipeline.extraction.gazetteer import rules
+from pipeline.extraction.text import fold
 
 _DATE_HEADER = re.compile(r"^\s*date\s+((?:19|20)\d\d-\d\d(?:-\d\d)?)\s*")
 _TIME = re.compile(r"\b\d{1,2}:\d\d\b")

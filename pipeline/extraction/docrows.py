@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from pydantic import ValidationError
 
-from pipeline.gazetteer import gazetteer, vn_bodies
+from pipeline.extraction.gazetteer import gazetteer, vn_bodies
 from pipeline.core.ids import make_id
 from schemas.records import ActorRole, Mention
 

@@ -1,6 +1,6 @@
 """Reference data loaded into one token index, for every stage that names things.
 
-Reads the CSV files of `pipeline/reference/` (countries, Vietnamese and
+Reads the CSV files of `pipeline/extraction/reference/` (countries, Vietnamese and
 foreign localities, organisations, news outlets, state-body forms, titles,
 sectors, name parts) once per process. Lookups are on accent-folded tokens,
 so `Hà Nội`, `Ha Noi` and `HA NOI`-free `Hanoi` forms all hit the same entry.
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.text import fold, fold_key, tokens
+from pipeline.extraction.text import fold, fold_key, tokens
 
 REFERENCE_DIR = Path(__file__).parent / "reference"
 RULES_DIR = Path(__file__).parent / "rules"
@@ -52,7 +52,7 @@ def surface_key(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=None)
 def rules(name: str) -> dict:
-    """A YAML rule file of `pipeline/rules/` (parsed by libyaml when PyYAML has it: about 10 times quicker,
+    """A YAML rule file of `pipeline/extraction/rules/` (parsed by libyaml when PyYAML has it: about 10 times quicker,
     the same values)."""
     return yaml.load((RULES_DIR / f"{name}.yaml").read_text(encoding="utf-8"),
                      Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))

@@ -14,8 +14,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-from pipeline.gazetteer import Entry, accented_surnames, gazetteer, rules, slug, titles, vn_bodies, vn_name_parts
-from pipeline.text import Token, fold, fold_key, tokens
+from pipeline.extraction.gazetteer import Entry, accented_surnames, gazetteer, rules, slug, titles, vn_bodies, vn_name_parts
+from pipeline.extraction.text import Token, fold, fold_key, tokens
 
 _RULES = rules("actors")
 #: Word sets of `rules/actors.yaml`, read once (see the file for what each holds).
