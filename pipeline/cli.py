@@ -18,14 +18,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import typer
 
-from pipeline.build import build
-from pipeline.cache import default_cache_dir
+from pipeline.runtime.build import build
+from pipeline.runtime.cache import default_cache_dir
 from pipeline.diff import NotARelease, diff_releases, to_markdown
-from pipeline.engine import ENGINES
+from pipeline.runtime.engine import ENGINES
 from pipeline.evaluate import evaluate_input, evaluate_release, report_lines
 from pipeline.gold import GoldError
 from pipeline.core.params import load_params
-from pipeline.progress import progress_tracker
+from pipeline.runtime.progress import progress_tracker
 from pipeline.publish import ReleaseExists
 from pipeline.validate import ValidationFailed, validate_tables
 from schemas.records import TABLE_MODELS

@@ -62,12 +62,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.build import build
+from pipeline.runtime.build import build
 from pipeline.diff import NotARelease
 from pipeline.gold import (GoldActor, GoldAgreement, GoldDocument, GoldEvent, Interval, load_gold, name_key,
                            overlaps, release_interval, same_dates, show_interval)
 from pipeline.core.params import Params
-from pipeline.progress import Track, no_track
+from pipeline.runtime.progress import Track, no_track
 
 RELEASE_TABLES = ("documents", "actors", "mentions", "events", "event_participants", "event_sources",
                   "agreements", "agreement_parties", "agreement_sources")

@@ -36,7 +36,7 @@ from pipeline.extraction.text import fold, nfc
 from schemas.records import Document, QuarantineEntry
 
 if TYPE_CHECKING:
-    from pipeline.cache import FileHashes
+    from pipeline.runtime.cache import FileHashes
 
 _VI_MARKS = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹàáèéìíòóùúýõã]", re.IGNORECASE)
 _EN_WORDS = re.compile(r"\b(?:the|of|and|to|in|with|for|on|is|was|said)\b", re.IGNORECASE)
@@ -314,7 +314,7 @@ def scan_folder(input_dir: Path, params: Params, path_prefix: str | None = None,
                 ) -> Iterator[InputFile | QuarantineEntry]:
     """Every entry of `input_dir` sorted by name: its bytes, or why it cannot be read as an article.
 
-    With `hashes` (`pipeline.cache.FileHashes`), a file is not read when its sha256 is recorded there for
+    With `hashes` (`pipeline.runtime.cache.FileHashes`), a file is not read when its sha256 is recorded there for
     its current stat and `known(sha256)` (its outcome is cached): its `raw` is None. Files read are
     recorded there."""
     prefix = path_prefix if path_prefix is not None else input_dir.as_posix()

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT))
 
-from pipeline.build import build  # noqa: E402
+from pipeline.runtime.build import build  # noqa: E402
 from pipeline.core.params import load_params  # noqa: E402
 
 

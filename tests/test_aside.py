@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-import pipeline.build as build_module
+import pipeline.runtime.build as build_module
 import pipeline.publish as publish_module
 from pipeline.core.aside import aside_pool
 from pipeline.core.spill import SpilledTables

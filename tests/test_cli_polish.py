@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from conftest import ROOT
-from pipeline.progress import progress_tracker
+from pipeline.runtime.progress import progress_tracker
 
 
 class FakeTerminal(io.StringIO):

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SHARED
-from pipeline.build import build
+from pipeline.runtime.build import build
 from pipeline.core.params import load_params
 
 SCORE = SHARED / "tools" / "score.py"

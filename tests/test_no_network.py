@@ -21,7 +21,7 @@ from pipeline.core.params import load_params
 
 from conftest import ROOT
 from malformed import as_html, to_cp1258
-from pipeline.build import build
+from pipeline.runtime.build import build
 
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 PARADIP = str(Path(sys.executable).with_name("paradip"))

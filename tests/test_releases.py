@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import ROOT
-from pipeline.build import build
+from pipeline.runtime.build import build
 from pipeline.diff import diff_releases
 from pipeline.releases import update_index
 from pipeline.semver import bump_kind, bump_suffices, parse

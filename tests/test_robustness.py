@@ -23,8 +23,8 @@ import pytest
 
 from conftest import ROOT, SHARED
 from malformed import WRAPPINGS, as_html, counts, to_cp1258, write_malformed
-from pipeline import build as build_module
-from pipeline.build import build
+from pipeline.runtime import build as build_module
+from pipeline.runtime.build import build
 from pipeline.ingest import Rejected, decode, ingest_bytes, ingest_folder, list_inputs
 from pipeline.core.params import Params
 from pipeline.resolve import write_tables
@@ -335,8 +335,8 @@ def test_broken_text_is_rejected_with_its_reason(raw, reason):
 
 
 def test_an_extractor_bug_on_one_article_sets_only_that_article_aside(tmp_path, monkeypatch):
-    import pipeline.engine as engine
-    from pipeline.build import build
+    import pipeline.runtime.engine as engine
+    from pipeline.runtime.build import build
 
     real = engine.extract_document
     victim = SEEDS[2].read_text(encoding="utf-8")

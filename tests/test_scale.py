@@ -13,13 +13,13 @@ from types import SimpleNamespace
 import pyarrow as pa
 import pytest
 
-import pipeline.cache as cache_module
+import pipeline.runtime.cache as cache_module
 import pipeline.ingest as ingest_module
-import pipeline.version as version_module
+import pipeline.runtime.version as version_module
 import pipeline.validate as validate_module
 from conftest import ROOT, SHARED
-from pipeline.build import build
-from pipeline.version import EXTRACTOR_MODULES, extractor_version
+from pipeline.runtime.build import build
+from pipeline.runtime.version import EXTRACTOR_MODULES, extractor_version
 from pipeline.resolve import finish_table
 from pipeline.validate import validate_tables
 
@@ -106,11 +106,11 @@ def test_cache_is_dropped_when_the_extractor_changes(corpus, tmp_path, params, m
 
 
 def test_extractor_version_covers_every_module_the_workers_run():
-    code = ("import sys, pipeline.engine; print(' '.join(m for m in sys.modules "
+    code = ("import sys, pipeline.runtime.engine; print(' '.join(m for m in sys.modules "
             "if m.startswith(('pipeline.', 'schemas.'))))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
-    missing = set(loaded.stdout.split()) - set(EXTRACTOR_MODULES) - {"pipeline.version"}
-    assert not missing, f"add {sorted(missing)} to pipeline.version.EXTRACTOR_MODULES"
+    missing = set(loaded.stdout.split()) - set(EXTRACTOR_MODULES) - {"pipeline.runtime.version"}
+    assert not missing, f"add {sorted(missing)} to pipeline.runtime.version.EXTRACTOR_MODULES"
 
 
 def test_chunked_validation_reports_rows_of_the_whole_table(seed_release, monkeypatch):
@@ -201,7 +201,7 @@ def test_events_merge_across_documents_only_on_same_day_and_shared_participant()
 
 
 def test_a_worker_with_other_extraction_code_stops_the_build():
-    from pipeline.engine import Engine, EngineMismatch
+    from pipeline.runtime.engine import Engine, EngineMismatch
 
     engine = Engine(lambda task: None, 2, "this-version")
     assert engine.outcomes(SimpleNamespace(result=lambda: ("this-version", [("rejected", "empty", "")]))) == \
@@ -239,7 +239,7 @@ def test_card_rows_read_string_columns_as_shared_strings():
 def _counting_extractions(monkeypatch, fail_for: set[str] = frozenset()) -> list[str]:
     """The sha256 of every article extracted from now on (in this process); extracting one of `fail_for`
     raises, as an extractor bug would."""
-    import pipeline.engine as engine_module
+    import pipeline.runtime.engine as engine_module
 
     extracted: list[str] = []
     real = engine_module.extract_document
@@ -350,7 +350,7 @@ def test_a_file_changed_within_the_clock_tick_of_its_read_is_read_again(tmp_path
 def test_a_file_the_scan_did_not_read_is_set_aside_when_it_cannot_be_read_as_hashed(tmp_path, params):
     import hashlib
 
-    from pipeline.build import BuildStats, _extracted_now
+    from pipeline.runtime.build import BuildStats, _extracted_now
     from pipeline.ingest import InputFile
 
     path = tmp_path / "a.txt"
@@ -396,9 +396,9 @@ def test_a_rebuild_resumes_from_the_fold_of_the_entries_the_last_build_had(tmp_p
 def test_a_rebuild_that_folded_few_entries_since_its_resume_saves_no_checkpoint(tmp_path, params, monkeypatch):
     """Below `RESAVE_SHARE` of the resumed entries, a rebuild keeps the checkpoint it resumed from (the next
     build folds the few entries again); at the share, it saves one. Releases stay those of fresh builds."""
-    import pipeline.build as build_module
-    from pipeline.checkpoint import FoldCheckpoints
-    from pipeline.version import extractor_version
+    import pipeline.runtime.build as build_module
+    from pipeline.runtime.checkpoint import FoldCheckpoints
+    from pipeline.runtime.version import extractor_version
 
     folder, cache = tmp_path / "in", tmp_path / "cache"
     files = _seed_copies(folder)
@@ -424,7 +424,7 @@ def test_a_rebuild_that_folded_few_entries_since_its_resume_saves_no_checkpoint(
 
 
 def test_a_fold_checkpoint_is_not_used_once_any_stage_code_changed(tmp_path, params, monkeypatch):
-    import pipeline.checkpoint as checkpoint_module
+    import pipeline.runtime.checkpoint as checkpoint_module
 
     _seed_copies(tmp_path / "in")
     cache = tmp_path / "cache"
@@ -440,8 +440,8 @@ def test_a_fold_checkpoint_is_not_used_once_any_stage_code_changed(tmp_path, par
 def test_checkpoints_another_build_is_using_are_not_removed(tmp_path, params):
     """A build removes older checkpoints only when no other build of the folder holds them (one may be reading
     the tables of one); the next build removes them then. A checkpoint another build saved first stays."""
-    from pipeline.checkpoint import FoldCheckpoints
-    from pipeline.version import extractor_version
+    from pipeline.runtime.checkpoint import FoldCheckpoints
+    from pipeline.runtime.version import extractor_version
 
     folder, cache = tmp_path / "in", tmp_path / "cache"
     seed_text = _seed_copies(folder)[0].read_text(encoding="utf-8")
@@ -479,7 +479,7 @@ from pathlib import Path
 if __name__ != "__main__":
     open(os.environ["MARK"], "a").write(__name__ + "\\n")
 else:
-    from pipeline.build import build
+    from pipeline.runtime.build import build
     from pipeline.core.params import load_params
     result = build(Path(sys.argv[1]), Path(sys.argv[2]), load_params(), jobs=2, batch_size=2)
     print(result.stats.new)

@@ -20,7 +20,7 @@ from pipeline.core.params import Params
 
 #: Every module whose code decides a document's outcome (what the workers run).
 EXTRACTOR_MODULES = (
-    "pipeline.engine", "pipeline.ingest", "pipeline.extraction.segment", "pipeline.extraction.dates", "pipeline.extraction.text",
+    "pipeline.runtime.engine", "pipeline.ingest", "pipeline.extraction.segment", "pipeline.extraction.dates", "pipeline.extraction.text",
     "pipeline.extraction.gazetteer", "pipeline.extraction.actors", "pipeline.extraction.events", "pipeline.extract", "pipeline.extraction.docrows",
     "pipeline.core.ids", "pipeline.core.params", "schemas.records", "schemas.vocab",
 )

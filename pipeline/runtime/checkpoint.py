@@ -21,7 +21,7 @@ feather file per row table (`Resolver.finish(keep=...)`, zstd-compressed). It
 is written into a hidden temporary folder and renamed into place once
 complete; a checkpoint of the same name already there is the same fold and
 stays. A build that resumed and then folded only a few entries saves none
-(`pipeline.build.RESAVE_SHARE`): the next one resumes where it did. Two
+(`pipeline.runtime.build.RESAVE_SHARE`): the next one resumes where it did. Two
 checkpoints of an input folder are kept: the newest, and the one its build
 resumed from, so that editing the article just added (the newest checkpoint
 then no longer matches) still resumes from the corpus before it.

@@ -31,7 +31,7 @@ from pipeline.extract import extract_document
 from pipeline.ingest import IngestedDocument, Rejected, ingest_article, ingest_error_message
 from pipeline.core.params import Params
 from pipeline.extraction.docrows import document_rows
-from pipeline.version import extractor_version
+from pipeline.runtime.version import extractor_version
 
 ENGINES = ("local", "dask")
 #: Stands in for the source path inside workers; the building process sets the real one.
@@ -141,7 +141,7 @@ def open_engine(params: Params, engine: str = "local", jobs: int | None = None, 
                 return _Done(run_task(task, params))
             if pool is None:  # started on the first full task, so a rebuild adding a few articles starts none
                 context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload(["pipeline.engine"])
+                context.set_forkserver_preload(["pipeline.runtime.engine"])
                 pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
             with main_script_hidden():  # a worker started here does not import the whole command line again
                 return pool.submit(run_task, task, params)

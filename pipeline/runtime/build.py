@@ -10,7 +10,7 @@ jobs or the cache state. Memory holds one window of batches plus the corpus
 tables (columnar), never every article's text. With a cache folder, files
 unchanged since they were hashed are not read again, and a build whose first
 entries are those of an earlier build resumes from that build's fold
-checkpoint (`pipeline.checkpoint`) instead of folding them again.
+checkpoint (`pipeline.runtime.checkpoint`) instead of folding them again.
 """
 from __future__ import annotations
 
@@ -27,16 +27,16 @@ import pyarrow as pa
 
 from pipeline import charts
 from pipeline.core.aside import aside_pool
-from pipeline.cache import ExtractionCache, FileHashes
-from pipeline.checkpoint import Checkpoint, FoldCheckpoints, entry_key
-from pipeline.engine import Engine, open_engine, process_one
+from pipeline.runtime.cache import ExtractionCache, FileHashes
+from pipeline.runtime.checkpoint import Checkpoint, FoldCheckpoints, entry_key
+from pipeline.runtime.engine import Engine, open_engine, process_one
 from pipeline.ingest import InputFile, Rejected, list_inputs, near_duplicate_message, scan_folder, unreadable_entry
 from pipeline.core.params import Params
-from pipeline.progress import Track, no_track
+from pipeline.runtime.progress import Track, no_track
 from pipeline.publish import publish
 from pipeline.resolve import Resolver
 from pipeline.core.spill import SpilledTables
-from pipeline.version import extractor_version
+from pipeline.runtime.version import extractor_version
 from schemas.records import QuarantineEntry
 
 #: Articles per task sent to a worker, and entries read ahead (the wave) whose tasks run together.
@@ -54,7 +54,7 @@ RESAVE_SHARE = 0.1
 class BuildStats:
     """What a build did: `new` counts articles whose per-document work ran (cache misses), `extracted` those of
     them that went through extraction (not exact or near duplicates, nor articles rejected on reading);
-    `resumed` the first entries whose fold came from a checkpoint (`pipeline.checkpoint`)."""
+    `resumed` the first entries whose fold came from a checkpoint (`pipeline.runtime.checkpoint`)."""
 
     entries: int = 0
     new: int = 0
@@ -226,7 +226,7 @@ def build_tables(input_dir: Path, params: Params, path_prefix: str | None = None
     """Corpus tables of every entry of `input_dir` (see the module docstring), and what the build did.
 
     With `cache_dir`, outcomes and file hashes are cached there, and the build resumes from the fold
-    checkpoint of the previous build when its first entries are that build's (`pipeline.checkpoint`).
+    checkpoint of the previous build when its first entries are that build's (`pipeline.runtime.checkpoint`).
     With `spill_dir` the tables are a `SpilledTables` mapping backed by files there."""
     stats = BuildStats(extractor_version=extractor_version(params))
     cache = ExtractionCache(cache_dir, stats.extractor_version) if cache_dir else None

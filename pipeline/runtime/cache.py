@@ -3,7 +3,7 @@
 The outcome of one article (its document record and document-local rows, or
 its quarantine reason) depends only on its bytes, the extraction code, the
 reference data and rules, and the ingest parameters.
-`pipeline.version.extractor_version` hashes all of those, so a cached outcome
+`pipeline.runtime.version.extractor_version` hashes all of those, so a cached outcome
 is reused only while none changed; adding one article to a built corpus then
 re-extracts only that article.
 
