@@ -20,7 +20,7 @@ import typer
 
 from pipeline.runtime.build import build
 from pipeline.runtime.cache import default_cache_dir
-from pipeline.diff import NotARelease, diff_releases, to_markdown
+from pipeline.release.diff import NotARelease, diff_releases, to_markdown
 from pipeline.runtime.engine import ENGINES
 from pipeline.evaluate import evaluate_input, evaluate_release, report_lines
 from pipeline.gold import GoldError

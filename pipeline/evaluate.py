@@ -63,7 +63,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.runtime.build import build
-from pipeline.diff import NotARelease
+from pipeline.release.diff import NotARelease
 from pipeline.gold import (GoldActor, GoldAgreement, GoldDocument, GoldEvent, Interval, load_gold, name_key,
                            overlaps, release_interval, same_dates, show_interval)
 from pipeline.core.params import Params

@@ -2,9 +2,9 @@
 
 Writes every table as Parquet (zstd, fixed row groups, no pandas metadata)
 and JSON Lines with the same rows in the same order, plus
-`datapackage.json` and `croissant.json` (`pipeline.catalog`), `schema.json`
+`datapackage.json` and `croissant.json` (`pipeline.release.catalog`), `schema.json`
 (JSON Schema of every record), the dataset card `README.md` with its two
-charts (`pipeline.card`, `pipeline.charts`), `manifest.json` (sha256 and
+charts (`pipeline.release.card`, `pipeline.release.charts`), `manifest.json` (sha256 and
 rows of every file, inputs digest, code version) and the validation
 reports. Same inputs and code give the same bytes: no clock, sorted rows.
 When the tables are spilled (a `paradip build`) and not too large, the charts
@@ -15,7 +15,7 @@ folder), synced to disk and renamed into place only after it validated, so
 a killed build leaves the previous release intact and no partial release;
 the next publish removes staging folders whose build is no longer running.
 Then the dataset folder's `releases.json` and `CHANGELOG.md` are rewritten
-from the release folders (`pipeline.releases`).
+from the release folders (`pipeline.release.releases`).
 
     python -m pipeline.publish RESOLVED_DIR DATASET_DIR
 """
@@ -34,15 +34,15 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline import semver
+from pipeline.release import semver
 from pipeline.core.aside import aside_pool
-from pipeline.card import BuildInfo, render_card
-from pipeline.catalog import croissant, datapackage
-from pipeline.charts import write_charts, write_charts_of_tables
-from pipeline.jsonl import jsonl_chunks
+from pipeline.release.card import BuildInfo, render_card
+from pipeline.release.catalog import croissant, datapackage
+from pipeline.release.charts import write_charts, write_charts_of_tables
+from pipeline.release.jsonl import jsonl_chunks
 from pipeline.core.params import load_params
 from pipeline.core.provenance import code_version
-from pipeline.releases import update_index
+from pipeline.release.releases import update_index
 from pipeline.resolve import Tables, read_tables
 from pipeline.core.spill import LazyRows, SpilledTables
 from pipeline.core.staging import remove_stale_staging, staging_folder
@@ -63,7 +63,7 @@ def write_parquet(table: pa.Table, path: Path) -> None:
 
 
 def write_jsonl(table: pa.Table, path: Path) -> None:
-    """One `json.dumps(row, ensure_ascii=False)` line per row, rendered columnar (see `pipeline.jsonl`)."""
+    """One `json.dumps(row, ensure_ascii=False)` line per row, rendered columnar (see `pipeline.release.jsonl`)."""
     with path.open("wb") as fh:
         for chunk in jsonl_chunks(table):
             fh.write(chunk)

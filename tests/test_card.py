@@ -9,7 +9,7 @@ from collections import Counter
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.charts import CHART_FILES
+from pipeline.release.charts import CHART_FILES
 from schemas.records import TABLE_MODELS
 
 TABLES = [m.table.name for m in TABLE_MODELS]

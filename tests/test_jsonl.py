@@ -8,7 +8,7 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.jsonl import jsonl_chunks
+from pipeline.release.jsonl import jsonl_chunks
 
 SCHEMA = pa.schema([("text", pa.string()), ("number", pa.int64()), ("day", pa.date32()),
                     ("names", pa.list_(pa.string()))])

@@ -8,7 +8,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import ROOT
-from pipeline.recipes import RECIPES, code_blocks, marked_section, recipe_code, render
+from pipeline.release.recipes import RECIPES, code_blocks, marked_section, recipe_code, render
 
 
 def _rows(release, table):
@@ -38,7 +38,7 @@ def results(committed_release, params):
 def test_readme_shows_the_tested_recipes_for_the_current_release(params):
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert marked_section(readme).strip() == render(f"dataset/{params.version}").strip(), \
-        "README recipes are stale: run `python -m pipeline.recipes README.md`"
+        "README recipes are stale: run `python -m pipeline.release.recipes README.md`"
 
 
 def test_pandas_recipe_counts_events_per_actor(results, committed_release):

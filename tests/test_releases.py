@@ -12,9 +12,9 @@ import pytest
 
 from conftest import ROOT
 from pipeline.runtime.build import build
-from pipeline.diff import diff_releases
-from pipeline.releases import update_index
-from pipeline.semver import bump_kind, bump_suffices, parse
+from pipeline.release.diff import diff_releases
+from pipeline.release.releases import update_index
+from pipeline.release.semver import bump_kind, bump_suffices, parse
 
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 

@@ -134,7 +134,7 @@ class LazyRows(Mapping):
     def __init__(self, tables: Mapping):
         self.tables = tables
         self.rows: dict[str, TableRows] = {}
-        self.memo: dict = {}  # figures computed from these rows, kept by `pipeline.stats`
+        self.memo: dict = {}  # figures computed from these rows, kept by `pipeline.release.stats`
 
     def __getitem__(self, name: str) -> TableRows:
         if name not in self.rows:

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from pipeline import charts
+from pipeline.release import charts
 from pipeline.core.aside import aside_pool
 from pipeline.runtime.cache import ExtractionCache, FileHashes
 from pipeline.runtime.checkpoint import Checkpoint, FoldCheckpoints, entry_key

@@ -2,7 +2,7 @@
 
 For researchers who open the release folder before any code. Generated
 from the published tables and the validation report only (with the figures
-of `pipeline.stats` and the charts of `pipeline.charts`), so it is
+of `pipeline.release.stats` and the charts of `pipeline.release.charts`), so it is
 byte-identical on every rebuild and always agrees with the data beside it.
 """
 from __future__ import annotations
@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from pipeline import charts, stats
-from pipeline.catalog import DESCRIPTION, LICENSE, TITLE, citation
-from pipeline.recipes import render as render_recipes
+from pipeline.release import charts, stats
+from pipeline.release.catalog import DESCRIPTION, LICENSE, TITLE, citation
+from pipeline.release.recipes import render as render_recipes
 from pipeline.validate import ValidationReport
 from schemas.records import MODELS_BY_TABLE, SCHEMA_VERSION
 from schemas.vocab import EventType

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import stats
+from pipeline.release import stats
 from pipeline.core.spill import LazyRows
 
 if TYPE_CHECKING:

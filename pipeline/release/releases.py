@@ -5,7 +5,7 @@ Both files are derived from the release folders present (`<dataset>/X.Y.Z/`,
 ordered by semantic version), never from a clock or from earlier index
 files, so rewriting them after any publish is idempotent: the same folders
 give the same bytes. Each CHANGELOG entry is the diff against the release
-before it (`pipeline.diff`).
+before it (`pipeline.release.diff`).
 """
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from pipeline.diff import diff_releases, row_counts, to_markdown
-from pipeline.semver import is_version, parse
+from pipeline.release.diff import diff_releases, row_counts, to_markdown
+from pipeline.release.semver import is_version, parse
 
 RELEASES_FILE = "releases.json"
 CHANGELOG_FILE = "CHANGELOG.md"

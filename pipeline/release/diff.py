@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from pipeline.semver import bump_kind, bump_suffices
+from pipeline.release.semver import bump_kind, bump_suffices
 from schemas.records import TABLE_MODELS
 
 
