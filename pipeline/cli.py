@@ -22,8 +22,8 @@ from pipeline.runtime.build import build
 from pipeline.runtime.cache import default_cache_dir
 from pipeline.release.diff import NotARelease, diff_releases, to_markdown
 from pipeline.runtime.engine import ENGINES
-from pipeline.evaluate import evaluate_input, evaluate_release, report_lines
-from pipeline.gold import GoldError
+from pipeline.quality.evaluate import evaluate_input, evaluate_release, report_lines
+from pipeline.quality.gold import GoldError
 from pipeline.core.params import load_params
 from pipeline.runtime.progress import progress_tracker
 from pipeline.publish import ReleaseExists

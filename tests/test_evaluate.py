@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from conftest import ROOT, SHARED
 from pipeline.cli import app
-from pipeline.evaluate import RELEASE_TABLES, ReleaseView, evaluate_input, evaluate_release, score
-from pipeline.gold import GoldError, load_gold, parse_gold_document
+from pipeline.quality.evaluate import RELEASE_TABLES, ReleaseView, evaluate_input, evaluate_release, score
+from pipeline.quality.gold import GoldError, load_gold, parse_gold_document
 
 SCORE_PY = SHARED / "tools" / "score.py"
 DEV = SHARED / "dev"

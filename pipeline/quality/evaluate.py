@@ -10,7 +10,7 @@ The metric semantics are exactly those of the project's reference scorer
 (`../shared/tools/score.py`, the one the targets are quoted in); a test
 checks that both give the same figures.
 
-The gold format is described in `pipeline/gold.py` and the README.
+The gold format is described in `pipeline/quality/gold.py` and the README.
 
 Matching rules, per document:
 
@@ -64,7 +64,7 @@ import pyarrow.parquet as pq
 
 from pipeline.runtime.build import build
 from pipeline.release.diff import NotARelease
-from pipeline.gold import (GoldActor, GoldAgreement, GoldDocument, GoldEvent, Interval, load_gold, name_key,
+from pipeline.quality.gold import (GoldActor, GoldAgreement, GoldDocument, GoldEvent, Interval, load_gold, name_key,
                            overlaps, release_interval, same_dates, show_interval)
 from pipeline.core.params import Params
 from pipeline.runtime.progress import Track, no_track
