@@ -26,8 +26,8 @@ from pipeline.quality.evaluate import evaluate_input, evaluate_release, report_l
 from pipeline.quality.gold import GoldError
 from pipeline.core.params import load_params
 from pipeline.runtime.progress import progress_tracker
-from pipeline.publish import ReleaseExists
-from pipeline.validate import ValidationFailed, validate_tables
+from pipeline.release.publishing import ReleaseExists
+from pipeline.release.validation import ValidationFailed, validate_tables
 from schemas.records import TABLE_MODELS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3

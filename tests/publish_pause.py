@@ -17,7 +17,7 @@ import signal
 import sys
 import tempfile
 
-import pipeline.publish as publish
+import pipeline.release.publishing as publish
 from pipeline import cli
 
 _point = ""

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 import pipeline.runtime.build as build_module
-import pipeline.publish as publish_module
+import pipeline.release.publishing as publish_module
 from pipeline.core.aside import aside_pool
 from pipeline.core.spill import SpilledTables
-from pipeline.validate import ValidationFailed
+from pipeline.release.validation import ValidationFailed
 
 ROOT = Path(__file__).resolve().parents[1]
 

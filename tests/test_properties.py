@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from conftest import ROOT
 from pipeline.extraction.dates import find_dates, parse_published
-from pipeline.ingest import IngestedDocument, Rejected, decode, ingest_bytes
+from pipeline.extraction.reading import IngestedDocument, Rejected, decode, ingest_bytes
 from pipeline.core.params import Params
 from pipeline.extraction.segment import segment
 from pipeline.extraction.text import fold, sentences, tokens

@@ -10,8 +10,8 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.publish import ReleaseExists, publish
-from pipeline.validate import ValidationFailed
+from pipeline.release.publishing import ReleaseExists, publish
+from pipeline.release.validation import ValidationFailed
 from schemas.derive import arrow_schema, columns
 from schemas.records import TABLE_MODELS
 

@@ -25,11 +25,12 @@ from conftest import ROOT, SHARED
 from malformed import WRAPPINGS, as_html, counts, to_cp1258, write_malformed
 from pipeline.runtime import build as build_module
 from pipeline.runtime.build import build
-from pipeline.ingest import Rejected, decode, ingest_bytes, ingest_folder, list_inputs
+from pipeline.extraction.reading import Rejected, decode, ingest_bytes
+from pipeline.runtime.inputs import ingest_folder, list_inputs
 from pipeline.core.params import Params
-from pipeline.resolve import write_tables
+from pipeline.resolution.resolver import write_tables
 from pipeline.extraction.text import nfc
-from pipeline.validate import ValidationFailed, validate_tables
+from pipeline.release.validation import ValidationFailed, validate_tables
 from schemas.records import TABLE_MODELS
 
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -164,7 +165,7 @@ def test_entry_names_stay_distinct_when_escaped(tmp_path, params):
 def test_bad_name_characters_are_one_regex_of_the_unicode_categories():
     """The regexes that screen entry names accept exactly the characters of the categories Cc, Zl, Zp
     and Cs (and, for escaping, the backslash), over all of Unicode."""
-    from pipeline.ingest import _BAD_CHARS, _BAD_OR_BACKSLASH
+    from pipeline.runtime.inputs import _BAD_CHARS, _BAD_OR_BACKSLASH
 
     for code in range(sys.maxunicode + 1):
         char = chr(code)
@@ -174,7 +175,7 @@ def test_bad_name_characters_are_one_regex_of_the_unicode_categories():
 
 
 def test_unexpected_error_on_one_entry_quarantines_only_that_entry(tmp_path, monkeypatch):
-    import pipeline.ingest as ingest
+    import pipeline.extraction.reading as ingest
 
     real = ingest.segment
     victim = SEEDS[1].read_text(encoding="utf-8")

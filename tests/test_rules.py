@@ -6,7 +6,7 @@ import datetime as dt
 from pipeline.extraction.actors import find_actors
 from pipeline.extraction.dates import find_dates
 from pipeline.extraction.events import find_agreements, find_events
-from pipeline.ingest import Rejected, decode, detect_language, ingest_bytes
+from pipeline.extraction.reading import Rejected, decode, detect_language, ingest_bytes
 from pipeline.core.params import Params
 from pipeline.extraction.segment import main_text, segment
 from pipeline.extraction.text import fold, tokens

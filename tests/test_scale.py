@@ -14,14 +14,14 @@ import pyarrow as pa
 import pytest
 
 import pipeline.runtime.cache as cache_module
-import pipeline.ingest as ingest_module
+import pipeline.runtime.inputs as ingest_module
 import pipeline.runtime.version as version_module
-import pipeline.validate as validate_module
+import pipeline.release.validation as validate_module
 from conftest import ROOT, SHARED
 from pipeline.runtime.build import build
 from pipeline.runtime.version import EXTRACTOR_MODULES, extractor_version
-from pipeline.resolve import finish_table
-from pipeline.validate import validate_tables
+from pipeline.resolution.resolver import finish_table
+from pipeline.release.validation import validate_tables
 
 MAKE_CORPUS = SHARED / "tools" / "make_corpus.py"
 
@@ -175,7 +175,7 @@ def _event(day: str | None, participants: dict, precision: str = "day", name: st
 
 
 def test_events_merge_across_documents_only_on_same_day_and_shared_participant():
-    from pipeline.resolve import Resolver
+    from pipeline.resolution.resolver import Resolver
 
     actors = [("person:a", "person", "VN", None, ["A"]), ("person:b", "person", "NZ", None, ["B"]),
               ("person:c", "person", "NZ", None, ["C"]), ("country:nz", "country", "NZ", "New Zealand", ["NZ"])]
@@ -212,7 +212,7 @@ def test_a_worker_with_other_extraction_code_stops_the_build():
 
 def test_streamed_build_sets_aside_the_same_entries_as_the_ingest_stage(sequential, corpus, params):
     """Duplicates and near duplicates are decided in input order by the build as by `ingest_folder`."""
-    from pipeline.ingest import ingest_folder
+    from pipeline.runtime.inputs import ingest_folder
 
     docs, quarantine = ingest_folder(corpus, params, "corpus")
     published = sequential.arrow["documents"].column("source_path").to_pylist()
@@ -351,7 +351,7 @@ def test_a_file_the_scan_did_not_read_is_set_aside_when_it_cannot_be_read_as_has
     import hashlib
 
     from pipeline.runtime.build import BuildStats, _extracted_now
-    from pipeline.ingest import InputFile
+    from pipeline.runtime.inputs import InputFile
 
     path = tmp_path / "a.txt"
     path.write_text("Hanoi welcomed a delegation on 3 May 2024.", encoding="utf-8")

@@ -7,8 +7,8 @@ import pyarrow as pa
 import pytest
 from pydantic import ValidationError
 
-import pipeline.validate as validate_module
-from pipeline.validate import ValidationReport, _pydantic_failures, validate_tables
+import pipeline.release.validation as validate_module
+from pipeline.release.validation import ValidationReport, _pydantic_failures, validate_tables
 from schemas.records import MODELS_BY_TABLE
 
 

@@ -3,7 +3,7 @@
 Run by the workers (so it imports no Arrow) and cached with the article's
 outcome. Mentions and roles get their actor ids and are deduplicated by
 their primary key within the document (first wins); actors get their
-canonical name; events and agreements pass through for `pipeline.resolve`
+canonical name; events and agreements pass through for `pipeline.resolution.resolver`
 to match across documents.
 """
 from __future__ import annotations

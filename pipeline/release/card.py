@@ -15,7 +15,7 @@ import pyarrow as pa
 from pipeline.release import charts, stats
 from pipeline.release.catalog import DESCRIPTION, LICENSE, TITLE, citation
 from pipeline.release.recipes import render as render_recipes
-from pipeline.validate import ValidationReport
+from pipeline.release.validation import ValidationReport
 from schemas.records import MODELS_BY_TABLE, SCHEMA_VERSION
 from schemas.vocab import EventType
 

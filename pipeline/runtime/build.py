@@ -30,11 +30,12 @@ from pipeline.core.aside import aside_pool
 from pipeline.runtime.cache import ExtractionCache, FileHashes
 from pipeline.runtime.checkpoint import Checkpoint, FoldCheckpoints, entry_key
 from pipeline.runtime.engine import Engine, open_engine, process_one
-from pipeline.ingest import InputFile, Rejected, list_inputs, near_duplicate_message, scan_folder, unreadable_entry
+from pipeline.extraction.reading import Rejected
+from pipeline.runtime.inputs import InputFile, list_inputs, near_duplicate_message, scan_folder, unreadable_entry
 from pipeline.core.params import Params
 from pipeline.runtime.progress import Track, no_track
-from pipeline.publish import publish
-from pipeline.resolve import Resolver
+from pipeline.release.publishing import publish
+from pipeline.resolution.resolver import Resolver
 from pipeline.core.spill import SpilledTables
 from pipeline.runtime.version import extractor_version
 from schemas.records import QuarantineEntry
@@ -341,7 +342,7 @@ def _extracted_now(item: InputFile, params: Params, stats: BuildStats, cache: Ex
 
 class _Seen:
     """Which articles are published so far, and what was decided for bytes already seen: the same
-    decisions, in the same input order, as `pipeline.ingest.ingest_folder` (first copy by name wins)."""
+    decisions, in the same input order, as `pipeline.runtime.inputs.ingest_folder` (first copy by name wins)."""
 
     def __init__(self):
         self.by_sha: dict[str, str] = {}

@@ -47,7 +47,7 @@ try:
 except ImportError:  # not POSIX: no locks, so run one build of an input folder at a time
     fcntl = None
 
-from pipeline.ingest import InputFile
+from pipeline.runtime.inputs import InputFile
 from pipeline.core.provenance import sources_digest
 from pipeline.core.staging import remove_stale_staging, staging_folder
 from schemas.records import QuarantineEntry

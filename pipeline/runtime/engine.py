@@ -3,7 +3,7 @@
 The per-document work is pure and comes in two steps, so that an article
 whose main text an earlier article already has is never extracted:
 `ingest_one` decodes and segments an article's bytes and gives the key that
-finds near-duplicates (`pipeline.ingest.main_text_key`); `extract_one`
+finds near-duplicates (`pipeline.extraction.reading.main_text_key`); `extract_one`
 extracts an ingested article and turns the extraction into document-local
 rows. Each outcome depends only on the bytes, the code and the parameters,
 so any engine gives the same outcomes. `open_engine` yields an `Engine`
@@ -27,8 +27,9 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from pipeline.extract import extract_document
-from pipeline.ingest import IngestedDocument, Rejected, ingest_article, ingest_error_message
+from pipeline.extraction.document import extract_document
+from pipeline.extraction.reading import IngestedDocument, Rejected, ingest_article
+from pipeline.runtime.inputs import ingest_error_message
 from pipeline.core.params import Params
 from pipeline.extraction.docrows import document_rows
 from pipeline.runtime.version import extractor_version

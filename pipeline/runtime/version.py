@@ -20,8 +20,10 @@ from pipeline.core.params import Params
 
 #: Every module whose code decides a document's outcome (what the workers run).
 EXTRACTOR_MODULES = (
-    "pipeline.runtime.engine", "pipeline.ingest", "pipeline.extraction.segment", "pipeline.extraction.dates", "pipeline.extraction.text",
-    "pipeline.extraction.gazetteer", "pipeline.extraction.actors", "pipeline.extraction.events", "pipeline.extract", "pipeline.extraction.docrows",
+    "pipeline.runtime.engine", "pipeline.runtime.inputs",
+    "pipeline.extraction.reading", "pipeline.extraction.segment", "pipeline.extraction.dates",
+    "pipeline.extraction.text", "pipeline.extraction.gazetteer", "pipeline.extraction.actors",
+    "pipeline.extraction.events", "pipeline.extraction.document", "pipeline.extraction.docrows",
     "pipeline.core.ids", "pipeline.core.params", "schemas.records", "schemas.vocab",
 )
 
