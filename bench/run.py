@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Benchmark of `paradip build` at archive scale (issue 5's four figures), not a test.
 
-    python bench/run.py [--sizes 1000 10000 100000] [--jobs N] [--work DIR] [--out bench/results.json]
+    .venv/bin/python bench/run.py [--sizes 1000 10000 100000] [--jobs N] [--work DIR] [--out bench/results.json]
 
-For each size it makes a synthetic corpus with `../shared/tools/make_corpus.py`
-(templates: `seeds/` plus `../shared/dev/docs`), times the floor (read every
+For each size it makes a synthetic corpus with `bench/corpus.py` (templates: `seeds/` plus the dev
+articles of `tests/dev/docs`; a tenth of the articles byte copies of earlier ones), times the floor (read every
 file, decode it, run one regex `\\w+` over it, in one process), then times
 `paradip build` in a fresh process with an empty extraction cache (files
 warm in the page cache for both: the floor runs once before it is timed), sampling
@@ -29,11 +29,17 @@ import threading
 import time
 from pathlib import Path
 
-import psutil
+try:
+    import psutil
+except ImportError:
+    raise SystemExit("bench/run.py needs psutil: run it with the project's venv (`make install`, then "
+                     "`.venv/bin/python bench/run.py`) or `pip install -e '.[bench]'`") from None
+
+from corpus import make_corpus as write_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-MAKE_CORPUS = SHARED / "tools" / "make_corpus.py"
+TEMPLATES = [ROOT / "seeds", ROOT / "tests" / "dev" / "docs"]
+COPIES = 0.1
 FLOOR_PATTERN = re.compile(r"\w+")
 TARGETS = {"articles_per_s_10k": 1000, "floor_ratio_10k": 6.0, "time_ratio_100k_10k": 10.5,
            "peak_rss_mb_100k": 1024, "incremental_ratio_10k": 0.05}
@@ -45,14 +51,8 @@ def make_corpus(n: int, work: Path, seed: int = 7) -> Path:
     done = work / f"corpus-{n}-s{seed}.complete"
     if done.exists():
         return out
-    templates = work / "templates"
-    if not templates.exists():
-        templates.mkdir(parents=True)
-        for src in [*sorted((ROOT / "seeds").glob("*.txt")), *sorted((SHARED / "dev" / "docs").glob("*.txt"))]:
-            shutil.copy(src, templates / src.name)
     shutil.rmtree(out, ignore_errors=True)
-    subprocess.run([sys.executable, str(MAKE_CORPUS), "--templates", str(templates), "--n", str(n),
-                    "--out", str(out), "--seed", str(seed)], check=True, stdout=subprocess.DEVNULL)
+    write_corpus(TEMPLATES, out, n, seed=seed, copies=COPIES)
     done.touch()
     return out
 
@@ -129,7 +129,7 @@ def new_article(corpus: Path, work: Path) -> Path:
     """A synthetic article whose bytes are not yet in the corpus."""
     existing = {hashlib.sha256(p.read_bytes()).digest() for p in corpus_files(corpus)}
     for seed in range(1000, 1100):
-        candidate = make_corpus(1, work, seed) / "0.txt"
+        candidate = next(make_corpus(1, work, seed).glob("*.txt"))
         if hashlib.sha256(candidate.read_bytes()).digest() not in existing:
             return candidate
     raise SystemExit("no new article found")

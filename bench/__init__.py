@@ -1,0 +1,1 @@
+"""Benchmark scripts (`python bench/run.py`) and the synthetic corpus maker they and the scale tests share."""
