@@ -5,6 +5,8 @@ Exit codes (also in `paradip --help` and the README):
 1 validation failed, checksum mismatch or release conflict;
 2 usage error (bad option, missing folder, not a release folder, a malformed gold file);
 3 unexpected error (a bug: the traceback is on standard error).
+`evaluate` exits 2 when none of the gold's articles is in the release, and warns on standard error
+(also with --quiet) when some are not.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import hashlib
 import json
 import sys
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
 import pyarrow as pa
@@ -24,7 +27,7 @@ from pipeline.release.diff import NotARelease, diff_releases, to_markdown
 from pipeline.runtime.engine import ENGINES
 from pipeline.quality.evaluate import evaluate_input, evaluate_release, report_lines
 from pipeline.quality.gold import GoldError
-from pipeline.core.params import load_params
+from pipeline.core.params import PARAMS_FILE, Params, load_params
 from pipeline.runtime.progress import progress_tracker
 from pipeline.release.publishing import ReleaseExists
 from pipeline.release.validation import ValidationFailed, validate_tables
@@ -38,12 +41,30 @@ EXIT_CODES_HELP = ("Exit codes: 0 success (evaluate: scored, whatever the scores
 
 app = typer.Typer(help="paradip: news articles on Vietnamese localities' foreign relations -> a validated dataset.",
                   epilog=EXIT_CODES_HELP, no_args_is_help=True, add_completion=False,
-                  pretty_exceptions_enable=False)
+                  pretty_exceptions_enable=False, rich_markup_mode=None,
+                  context_settings={"max_content_width": 120})
 
 
 def _fail(message: str, code: int = EXIT_FAILED) -> typer.Exit:
     typer.echo(message, err=True)
     return typer.Exit(code)
+
+
+def _build_params(params_file: Path, version: str | None) -> Params:
+    """The build's parameters; outside a project (no params.yaml), says which version and date it uses."""
+    if not params_file.is_file() and params_file != PARAMS_FILE:
+        raise _fail(f"build: --params {params_file}: no such file", EXIT_USAGE)
+    try:
+        params = load_params(params_file)
+    except ValueError as exc:
+        raise _fail(str(exc), EXIT_USAGE)
+    if version:
+        params = replace(params, version=version)
+    if not params_file.is_file():
+        typer.echo(f"build: no {PARAMS_FILE} in {Path.cwd()}, so release {params.version} "
+                   f"({'--version' if version else 'the default; set it with --version'}) with no release date "
+                   f"(set release.date in a params.yaml given with --params)", err=True)
+    return params
 
 
 @app.command("build", epilog=EXIT_CODES_HELP)
@@ -62,12 +83,7 @@ def build_command(
     """Run every stage (ingest, extract, resolve, validate, publish) on INPUT into OUT."""
     if engine not in ENGINES:
         raise _fail(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}", EXIT_USAGE)
-    try:
-        params = load_params(params_file)
-    except ValueError as exc:
-        raise _fail(str(exc), EXIT_USAGE)
-    if version:
-        params = type(params)(**{**params.__dict__, "version": version})
+    params = _build_params(params_file, version)
     try:
         with progress_tracker(enabled=not quiet) as track:
             result = build(input, out, params, track=track, engine=engine, jobs=jobs, scheduler=scheduler,
@@ -87,6 +103,9 @@ def validate_command(
     as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
 ) -> None:
     """Re-validate a published release: schemas, keys, and the manifest's checksums."""
+    manifest_path = release / "manifest.json"
+    if not manifest_path.is_file():
+        raise _fail(f"validate: {release}: no manifest.json, so this is not a paradip release folder", EXIT_USAGE)
     tables, unreadable = {}, []
     for model in TABLE_MODELS:
         path = release / f"{model.table.name}.parquet"
@@ -98,18 +117,18 @@ def validate_command(
                                "value": str(exc)})
     _, report = validate_tables(tables)
     report.failures.extend(unreadable)
-    manifest_path = release / "manifest.json"
-    if manifest_path.exists():
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        for name, info in manifest["files"].items():
-            path = release / name
-            actual = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
-            if actual != info["sha256"]:
-                report.failures.append({"table": name, "column": "(file)", "check": "manifest_sha256",
-                                        "row": None, "value": actual})
-    else:
-        report.failures.append({"table": "manifest.json", "column": "(file)", "check": "exists", "row": None,
-                                "value": None})
+    try:
+        manifest_files = json.loads(manifest_path.read_text(encoding="utf-8"))["files"].items()
+    except (ValueError, KeyError, AttributeError) as exc:
+        manifest_files = []
+        report.failures.append({"table": "manifest.json", "column": "(file)", "check": "readable_manifest",
+                                "row": None, "value": f"{type(exc).__name__}: {exc}"})
+    for name, info in manifest_files:
+        path = release / name
+        actual = hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+        if actual != info["sha256"]:
+            report.failures.append({"table": name, "column": "(file)", "check": "manifest_sha256",
+                                    "row": None, "value": actual})
     typer.echo(report.to_json() if as_json else report.summary())
     raise typer.Exit(EXIT_OK if report.ok else EXIT_FAILED)
 
@@ -163,6 +182,14 @@ def evaluate_command(
         raise _fail(str(exc))
     except (GoldError, NotARelease, ValueError) as exc:
         raise _fail(str(exc), EXIT_USAGE)
+    missing = report.missing_documents
+    if missing and len(missing) == len(report.documents):
+        raise _fail(f"evaluate: none of the {len(missing)} gold articles of {gold} is in the release "
+                    f"{dataset or 'built from ' + str(input)} (gold `doc:` names are matched to the release's "
+                    "file names)", EXIT_USAGE)
+    if missing:
+        typer.echo(f"evaluate: warning: {len(missing)} of {len(report.documents)} gold articles are not in the "
+                   f"release and count as missed: {', '.join(missing)}", err=True)
     if doc is not None:
         report = report.select(doc)
         if not report.documents:

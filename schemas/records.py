@@ -27,7 +27,7 @@ from schemas.vocab import (
     Sector,
 )
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"
 
 
 @dataclass(frozen=True)
@@ -265,7 +265,11 @@ class QuarantineEntry(Record):
 
     table: ClassVar = TableSpec("quarantine", "Input entries set aside, with the reason.",
                                 ("file",), ("file",))
-    file: str = Field(min_length=1)
+    file: str = Field(min_length=1, description="The entry's path as the release names it (control characters, "
+                                                  "undecodable bytes and backslashes escaped)")
+    file_name_hex: str = Field(pattern=r"^(?:[0-9a-f]{2})+$",
+                               description="The exact bytes of the entry's file name in its folder, in hex "
+                                           "(what os.listdir returns for it as bytes)")
     sha256: Optional[str] = Field(default=None, pattern=r"^[0-9a-f]{64}$")
     reason: QuarantineReason
     message: str = Field(min_length=1)

@@ -1,17 +1,45 @@
-"""Shared fixtures: one release built from seeds/ per test session."""
+"""Shared fixtures: one release built from seeds/ per test session, and a sandbox for everything
+the code under test writes on its own (cache folder, temporary folders): inside pytest's temporary
+folder, never the user's `~/.cache/paradip` or the system's `/tmp`."""
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+#: Gold sets shipped with the tests: each has `gold/` (one YAML per article) and its articles.
+GOLD_SETS = {
+    "seeds": (ROOT / "tests" / "seeds" / "gold", ROOT / "seeds"),
+    "dev": (ROOT / "tests" / "dev" / "gold", ROOT / "tests" / "dev" / "docs"),
+    "heldout": (ROOT / "tests" / "heldout" / "gold", ROOT / "tests" / "heldout" / "docs"),
+}
 sys.path.insert(0, str(ROOT))
 
 from pipeline.runtime.build import build  # noqa: E402
 from pipeline.core.params import load_params  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sandbox(tmp_path_factory):
+    """Cache and temporary folders of this process and of every process it starts (they inherit the
+    environment) go under the session's temporary folder, which pytest removes in its turn."""
+    base = tmp_path_factory.mktemp("sandbox")
+    saved = {k: os.environ.get(k) for k in ("PARADIP_CACHE_DIR", "TMPDIR")}
+    os.environ["PARADIP_CACHE_DIR"] = str(base / "cache")
+    os.environ["TMPDIR"] = str(base / "tmp")
+    (base / "tmp").mkdir()
+    tempfile.tempdir = None  # read TMPDIR again
+    yield base
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    tempfile.tempdir = None
 
 
 @pytest.fixture(scope="session")

@@ -99,3 +99,22 @@ def test_charts_are_valid_pngs_without_software_or_time_metadata(committed_relea
 @pytest.mark.parametrize("chart", CHART_FILES)
 def test_charts_are_byte_identical_across_builds(seed_release, committed_release, chart):
     assert (seed_release.release / chart).read_bytes() == (committed_release / chart).read_bytes()
+
+
+def test_partner_chart_labels_in_english_and_draws_a_city_and_its_council_once():
+    from pipeline.release.charts import english_label, place_groups
+
+    actors = {
+        "hn": {"actor_id": "hn", "name": "Hà Nội", "aliases": ["HN", "Hanoi"], "kind": "locality", "country": "VN"},
+        "wl": {"actor_id": "wl", "name": "Wellington", "aliases": [], "kind": "locality", "country": "NZ"},
+        "wcc": {"actor_id": "wcc", "name": "Chính quyền thành phố Wellington", "kind": "government", "country": "NZ",
+                "aliases": ["Wellington City Council"]},
+        "ta": {"actor_id": "ta", "name": "Tory Whanau", "aliases": [], "kind": "person", "country": "NZ"},
+        "vi": {"actor_id": "vi", "name": "Nguyễn Đức A", "aliases": [], "kind": "person", "country": "VN"},
+        "ub": {"actor_id": "ub", "name": "Ủy ban nhân dân tỉnh X", "aliases": [], "kind": "government", "country": "VN"},
+    }
+    labels = {a: english_label(actor) for a, actor in actors.items()}
+    assert labels == {"hn": "Hanoi", "wl": "Wellington", "wcc": "Wellington City Council", "ta": "Tory Whanau",
+                      "vi": "Nguyen Duc A",  # as English-language news write Vietnamese names
+                      "ub": "Ủy ban nhân dân tỉnh X"}  # a body without an English name keeps its own
+    assert place_groups(["wcc", "wl", "ta"], actors, labels) == {"wcc": "wl", "wl": "wl", "ta": "ta"}

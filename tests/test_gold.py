@@ -1,62 +1,53 @@
-"""Regression: the extractor's scores against the gold annotations, with ../shared/tools/score.py.
+"""Regression: the extractor's scores against the gold annotations shipped with the tests, with `paradip evaluate`.
 
-Seeds are scored on the committed release; dev articles (../shared/dev/docs) and the project's own
-held-out articles (tests/heldout/) on fresh builds. The floors sit just under the scores reached so
-far; a rule change that loses ground fails here.
+Seeds are scored on the committed release; the dev articles (`tests/dev/`) and the project's own held-out
+articles (`tests/heldout/`) on fresh builds. The floors sit just under the scores reached so far; a rule
+change that loses ground fails here. `tests/test_evaluate.py` checks the scorer itself.
 """
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from conftest import SHARED
-from pipeline.runtime.build import build
+from conftest import GOLD_SETS
 from pipeline.core.params import load_params
-
-SCORE = SHARED / "tools" / "score.py"
-pytestmark = pytest.mark.skipif(not SCORE.exists(), reason="../shared/tools/score.py is not beside the clone")
+from pipeline.quality.evaluate import evaluate_release
+from pipeline.runtime.build import build
 
 FLOORS = {
     "seeds": {"overall_f1": 0.98, "actors": 0.97, "events": 0.97, "agreements": 0.97, "cross_document": 0.95},
     "dev": {"overall_f1": 0.91, "actors": 0.94, "events": 0.89, "agreements": 0.90, "cross_document": 0.95},
     "heldout": {"overall_f1": 0.83, "actors": 0.89, "events": 0.75, "agreements": 0.84, "cross_document": 0.94},
 }
-HELDOUT = Path(__file__).parent / "heldout"
 
 
-def _score(gold, dataset, tmp_path):
-    out = tmp_path / "score.json"
-    subprocess.run([sys.executable, str(SCORE), "--gold", str(gold), "--dataset", str(dataset), "--json", str(out),
-                    "--quiet"], check=True, capture_output=True, text=True)
-    return json.loads(out.read_text())
-
-
-def _check(report, floors):
+def _check(report: dict, floors: dict, expected_documents: int) -> None:
     got = {"overall_f1": report["overall_f1"], "actors": report["actors"]["f1"], "events": report["events"]["f1"],
            "agreements": report["agreements"]["f1"], "cross_document": report["cross_document"]["recall"]}
     print(got)
+    assert len(report["documents"]) == expected_documents
+    assert report["missing_documents"] == []
     assert {k: v for k, v in got.items() if v < floors[k]} == {}
     assert report["boilerplate_leaks"] == []
     assert report["cross_document"]["false_merges"] == 0
 
 
-def test_seed_scores(committed_release, tmp_path):
-    _check(_score(SHARED / "gold", committed_release, tmp_path), FLOORS["seeds"])
+def _gold_files(name: str) -> int:
+    return len(list(GOLD_SETS[name][0].glob("*.yaml")))
 
 
-@pytest.mark.skipif(not (SHARED / "dev" / "docs").exists(), reason="../shared/dev is not beside the clone")
-def test_dev_scores(tmp_path):
-    _check(_score(SHARED / "dev" / "gold", _build(SHARED / "dev" / "docs", tmp_path), tmp_path), FLOORS["dev"])
+def test_seed_scores(committed_release):
+    _check(evaluate_release(GOLD_SETS["seeds"][0], committed_release).to_dict(), FLOORS["seeds"], _gold_files("seeds"))
 
 
-def test_heldout_scores(tmp_path):
-    _check(_score(HELDOUT / "gold", _build(HELDOUT / "docs", tmp_path), tmp_path), FLOORS["heldout"])
+@pytest.mark.parametrize("name", ["dev", "heldout"])
+def test_scores_of_a_fresh_build(name, tmp_path):
+    gold, docs = GOLD_SETS[name]
+    release = _build(docs, tmp_path)
+    _check(evaluate_release(gold, release).to_dict(), FLOORS[name], _gold_files(name))
 
 
 def _build(docs: Path, tmp_path: Path) -> Path:
-    return build(docs, tmp_path / "dataset", replace(load_params(), version="0.0.1")).release
+    return build(docs, tmp_path / "dataset", replace(load_params(), version="0.0.1"), cache_dir=None).release

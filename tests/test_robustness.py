@@ -11,6 +11,7 @@ import copy
 import difflib
 import hashlib
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -21,7 +22,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import ROOT, SHARED
+from bench.corpus import make_corpus
+from conftest import GOLD_SETS, ROOT
 from malformed import WRAPPINGS, as_html, counts, to_cp1258, write_malformed
 from pipeline.runtime import build as build_module
 from pipeline.runtime.build import build
@@ -78,6 +80,11 @@ def test_fuzz_build_publishes_the_seeds_unchanged_and_quarantines_every_bad_entr
         path = Path(row["file"])
         if row["sha256"] and path.is_file():
             assert row["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest(), row
+    # every quarantine row names exactly one entry on disk by its raw name bytes, escaped names included
+    on_disk = os.listdir(os.fsencode(folder))
+    unmatched = [row["file"] for row in quarantined.values() if on_disk.count(bytes.fromhex(row["file_name_hex"])) != 1]
+    assert unmatched == []
+    assert any("\\" in row["file"] for row in quarantined.values()), "the fuzz folder should have escaped names"
 
     assert _documents_by_file(release) == _documents_by_file(seed_release.release)
     for model in TABLE_MODELS:
@@ -259,20 +266,15 @@ def _changed_spans(text: str, other: str) -> list[tuple[int, int]]:
     return spans
 
 
-MAKE_CORPUS = SHARED / "tools" / "make_corpus.py"
-
-
-@pytest.mark.skipif(not MAKE_CORPUS.exists(), reason="../shared/tools/make_corpus.py is not beside the clone")
 def test_make_corpus_variants_are_only_set_aside_when_their_article_text_is_identical(tmp_path):
     """The benchmark corpus: variants of the seeds and dev articles with other names, places and
     years. A variant is set aside only when its bytes equal another's, or when everything it
     changed lies outside the article's main text (page headers, lists of other stories)."""
     templates = _seed_folder(tmp_path / "templates")
-    for path in sorted((SHARED / "dev" / "docs").glob("*.txt")):
+    for path in sorted(GOLD_SETS["dev"][1].glob("*.txt")):
         shutil.copy(path, templates / path.name)
     corpus = tmp_path / "corpus"
-    subprocess.run([sys.executable, str(MAKE_CORPUS), "--templates", str(templates), "--out", str(corpus),
-                    "--n", "300", "--seed", "7"], check=True, capture_output=True)
+    make_corpus([templates], corpus, 300, seed=7, copies=0.1)
     docs, quarantine = ingest_folder(corpus, Params(), "")
     kept = {d.document.source_path: d for d in docs}
     assert len(docs) + len(quarantine) == 300
@@ -290,7 +292,7 @@ def test_make_corpus_variants_are_only_set_aside_when_their_article_text_is_iden
                 f"{entry.file} differs from {original.document.source_path} inside the main text: " \
                 f"{original.text[i1:i2]!r} at {i1}"
     reasons = [q.reason for q in quarantine]
-    print(f"\nmake_corpus n=300 seed=7 ({len(list(templates.iterdir()))} templates): {len(docs)} published, {reasons.count('duplicate')} duplicate, "
+    print(f"\nbench/corpus.py n=300 seed=7 ({len(list(templates.iterdir()))} templates): {len(docs)} published, {reasons.count('duplicate')} duplicate, "
           f"{reasons.count('near_duplicate')} near_duplicate")
 
 

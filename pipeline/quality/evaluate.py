@@ -6,9 +6,10 @@ rules: besides precision, recall and F1 it lists, per document, the gold
 items missed, the system rows that match nothing, the events and agreements
 found with the wrong type, and the dates and statuses that are wrong.
 
-The metric semantics are exactly those of the project's reference scorer
-(`../shared/tools/score.py`, the one the targets are quoted in); a test
-checks that both give the same figures.
+The metric semantics are exactly those of the codebook's reference scorer
+(`score.py`, the one the project's targets are quoted in); a test checks
+that both give the same figures where that scorer is at hand
+(`PARADIP_REFERENCE_SCORER`).
 
 The gold format is described in `pipeline/quality/gold.py` and the README.
 
@@ -234,6 +235,8 @@ class Report:
     cross_document: CrossDocument
     boilerplate_leaks: list[str]
     documents: list[DocumentResult] = field(default_factory=list)
+    #: Gold articles the release does not hold (scored as all missed).
+    missing_documents: list[str] = field(default_factory=list)
 
     def select(self, file_part: str) -> Report:
         """The same report with only the documents whose file name contains `file_part`."""
@@ -567,7 +570,7 @@ def score(gold_docs: list[GoldDocument], release: ReleaseView) -> Report:
         actors=actors, events=events, events_any_type=totals.scores("events", "events_any_type"),
         agreements=agreements, agreements_any_type=totals.scores("agreements", "agreements_any_type"),
         attributes=tally.rates(), cross_document=cross_document(alignments), boilerplate_leaks=leaks,
-        documents=results)
+        documents=results, missing_documents=[r.file for r in results if not r.in_release])
 
 
 # ---------------------------------------------------------------- text report

@@ -7,7 +7,7 @@ not one, a participant that is not an actor of the file), because such a
 slip would otherwise silently score as a miss.
 
 Gold format: one YAML file per article in the gold folder (`*.yaml`), written
-with the codebook (`../shared/CODEBOOK.md`)::
+with the codebook (`docs/CODEBOOK.md`)::
 
     doc: 000_article.txt          # file name of the article in the input folder
     language: en                  # en | vi

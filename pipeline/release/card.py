@@ -121,7 +121,7 @@ def _charts_section(rows: stats.Rows) -> list[str]:
 
 def render_card(arrow: dict[str, pa.Table], rows: stats.Rows, report: ValidationReport, info: BuildInfo) -> str:
     v = info.version
-    release_path = f"dataset/{v}"
+    release_path = "."  # the card's own folder: right wherever the release was published or copied
     lines = [f"# {TITLE}, release {v}", "",
              DESCRIPTION, "",
              f"Version **{v}**" + (f", released {info.date}" if info.date else "")
@@ -156,7 +156,7 @@ def render_card(arrow: dict[str, pa.Table], rows: stats.Rows, report: Validation
               + (f" ({info.date})" if info.date else "") + f". Inputs digest `{info.inputs_sha256[:16]}`.", "",
               "```bibtex", citation(v, info.date), "```",
               "", "## How to load", "",
-              f"From the repository root (the release folder is `{release_path}`):", "",
-              render_recipes(release_path).rstrip("\n"),
-              "", "In R: `arrow::read_parquet(\"" + release_path + "/events.parquet\")` (not run by the tests)."]
+              f"From this release's folder (the one holding this card and `manifest.json`, release {v}); from "
+              f"elsewhere, set `release` to its path, e.g. `\"dataset/{v}\"` in the paradip repository:", "",
+              render_recipes(release_path).rstrip("\n")]
     return "\n".join(lines) + "\n"

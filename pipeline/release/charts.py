@@ -9,6 +9,8 @@ font, fixed size and dpi, and no `Software` or date metadata in the PNG.
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
@@ -86,7 +88,47 @@ def events_per_year_chart(rows: stats.Rows, version: str, path: Path) -> None:
         _save(fig, path)
 
 
-def _column(ids: list[str], x: float, ax, actors: dict, weight: dict, side: str) -> dict[str, tuple]:
+#: Letters of Vietnamese spelling that English spelling lacks (tone marks are checked apart).
+_VIETNAMESE_LETTERS = re.compile(r"[ăâđêôơưĂÂĐÊÔƠƯ]")
+
+
+def english_label(actor: dict) -> str:
+    """The actor's name for an English-reading chart: its name when that is not Vietnamese-spelled, else its
+    first alias that is neither Vietnamese-spelled nor an abbreviation, else (a person) its name without
+    diacritics, else its name."""
+    def english(form: str) -> bool:
+        folded = unicodedata.normalize("NFD", form)
+        return (not _VIETNAMESE_LETTERS.search(form) and not any(unicodedata.combining(c) for c in folded)
+                and any(c.islower() for c in form))
+    forms = [actor["name"], *(actor.get("aliases") or [])]
+    found = next((form for form in forms if english(form)), None)
+    if found or actor["kind"] != "person":
+        return found or actor["name"]
+    # a person's name without an English form: written as English-language news write Vietnamese names
+    folded = unicodedata.normalize("NFD", actor["name"].replace("đ", "d").replace("Đ", "D"))
+    return unicodedata.normalize("NFC", "".join(c for c in folded if not unicodedata.combining(c)))
+
+
+def _word_in(part: str, whole: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(part)}(?!\w)", whole) is not None
+
+
+def place_groups(ids: list[str], actors: dict, labels: dict[str, str]) -> dict[str, str]:
+    """Actor id -> the id it is drawn as: a body named after a locality of the same column (its council or
+    government: `Wellington City Council` with `Wellington`) and an actor labelled like another are drawn
+    once, as the locality (else the first of them)."""
+    localities = [a for a in ids if actors[a]["kind"] == "locality"]
+    group = {}
+    for a in ids:
+        same = next((b for b in ids if b != a and labels[b] == labels[a] and group.get(b, b) == b), None)
+        home = next((b for b in localities if b != a and actors[a]["kind"] in ("government", "organization")
+                     and _word_in(labels[b], labels[a])), None)
+        group[a] = home or (same if same and ids.index(same) < ids.index(a) else a)
+    return group
+
+
+def _column(ids: list[str], x: float, ax, actors: dict, weight: dict, side: str,
+            labels: dict[str, str]) -> dict[str, tuple]:
     """Draw one column of actor nodes with labels; returns their positions."""
     n = len(ids)
     positions = {a: (x, 1 - (i + 0.5) / n) for i, a in enumerate(ids)}  # top to bottom, largest first
@@ -94,23 +136,37 @@ def _column(ids: list[str], x: float, ax, actors: dict, weight: dict, side: str)
     for a, (px, py) in positions.items():
         ax.scatter([px], [py], s=40 + 260 * weight[a] / biggest, color=KIND_COLORS[actors[a]["kind"]], zorder=3,
                    edgecolors="white", linewidths=0.8)
-        label = f"{actors[a]['name']} ({weight[a]})"
+        label = f"{labels[a]} ({weight[a]})"
         offset, align = (-0.03, "right") if side == "left" else (0.03, "left")
         ax.text(px + offset, py, label, ha=align, va="center", fontsize=9)
     return positions
 
 
+def _grouped(events: dict[str, set[str]], group: dict[str, str]) -> dict[str, set[str]]:
+    merged: dict[str, set[str]] = {}
+    for a, ids in events.items():
+        merged.setdefault(group.get(a, a), set()).update(ids)
+    return merged
+
+
 def partner_network_chart(rows: stats.Rows, version: str, path: Path) -> None:
+    """Vietnamese actors (left) and their largest foreign partners (right), each labelled once in English
+    where it has an English name; a foreign body named after a partner city is drawn as that city."""
     import matplotlib
     from matplotlib.figure import Figure
 
     actors = stats.actors_by_id(rows)
-    partners = [a for a, _ in stats.largest_partners(rows, MAX_PARTNERS)]
-    home_events = stats.shared_events(rows, set(partners), stats.is_vietnamese_side)
-    home = sorted(home_events, key=lambda a: (-len(home_events[a]), actors[a]["name"], a))[:MAX_HOME_ACTORS]
-    partner_events = stats.shared_events(rows, set(home), stats.is_foreign_partner)
-    partners = sorted((p for p in partners if p in partner_events),
-                      key=lambda a: (-len(partner_events[a]), actors[a]["name"], a))
+    labels = {a: english_label(actor) for a, actor in actors.items()}
+    candidates = [a for a, _ in stats.largest_partners(rows, 3 * MAX_PARTNERS)]
+    foreign_group = place_groups(candidates, actors, labels)
+    home_events = stats.shared_events(rows, set(candidates), stats.is_vietnamese_side)
+    home_group = place_groups(sorted(home_events, key=lambda a: (-len(home_events[a]), labels[a], a)), actors, labels)
+    home_events = _grouped(home_events, home_group)
+    home = sorted(home_events, key=lambda a: (-len(home_events[a]), labels[a], a))[:MAX_HOME_ACTORS]
+    members = [a for a in home_group if home_group[a] in home]
+    partner_events = _grouped(stats.shared_events(rows, set(members), stats.is_foreign_partner), foreign_group)
+    partners = sorted((p for p in partner_events if p in candidates),
+                      key=lambda a: (-len(partner_events[a]), labels[a], a))[:MAX_PARTNERS]
     with matplotlib.rc_context(STYLE):
         fig = Figure(figsize=(11, 6.5))
         ax = fig.add_subplot()
@@ -118,9 +174,10 @@ def partner_network_chart(rows: stats.Rows, version: str, path: Path) -> None:
         if not partners or not home:
             _empty(ax, "no event with both a Vietnamese actor and a foreign partner")
         else:
-            left = _column(home, 0.32, ax, actors, {a: len(home_events[a]) for a in home}, "left")
-            right = _column(partners, 0.68, ax, actors, {a: len(partner_events[a]) for a in partners}, "right")
-            shown = stats.partner_network(rows, set(left), set(right))
+            left = _column(home, 0.32, ax, actors, {a: len(home_events[a]) for a in home}, "left", labels)
+            right = _column(partners, 0.68, ax, actors, {a: len(partner_events[a]) for a in partners}, "right",
+                            labels)
+            shown = {(h, f): n for h in home for f in partners if (n := len(home_events[h] & partner_events[f]))}
             strongest = max(shown.values())
             for (h, f), n in sorted(shown.items()):
                 (x1, y1), (x2, y2) = left[h], right[f]

@@ -89,6 +89,7 @@ def render(release: str, heading: str = "###") -> str:
     parts = []
     for recipe in RECIPES:
         parts += [f"{heading} {recipe.title}", "", "```python", recipe_code(recipe, release).rstrip("\n"), "```", ""]
+    parts += [f'In R (not run by the tests): `arrow::read_parquet("{release}/events.parquet")`.', ""]
     return "\n".join(parts)
 
 

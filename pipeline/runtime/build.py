@@ -31,7 +31,7 @@ from pipeline.runtime.cache import ExtractionCache, FileHashes
 from pipeline.runtime.checkpoint import Checkpoint, FoldCheckpoints, entry_key
 from pipeline.runtime.engine import Engine, open_engine, process_one
 from pipeline.extraction.reading import Rejected
-from pipeline.runtime.inputs import InputFile, list_inputs, near_duplicate_message, scan_folder, unreadable_entry
+from pipeline.runtime.inputs import InputFile, quarantine_entry, list_inputs, near_duplicate_message, scan_folder, unreadable_entry
 from pipeline.core.params import Params
 from pipeline.runtime.progress import Track, no_track
 from pipeline.release.publishing import publish
@@ -66,9 +66,12 @@ class BuildStats:
     extractor_version: str = ""
 
     def summary(self) -> str:
+        """Two sums that add up: entries = published + quarantined = read anew + from cache + not read."""
         resumed = f" ({self.resumed} entries resumed from a checkpoint)" if self.resumed else ""
-        return (f"{self.entries} entries: {self.new} new ({self.extracted} extracted), {self.cache_hits} from cache"
-                f"{resumed}, {self.quarantined} quarantined")
+        unread = self.entries - self.new - self.cache_hits
+        return (f"{self.entries} entries = {self.entries - self.quarantined} published + {self.quarantined} quarantined"
+                f" = {self.new} read anew ({self.extracted} extracted) + {self.cache_hits} from cache{resumed}"
+                f" + {unread} not read (copies of an earlier entry's bytes, special or unreadable files)")
 
 
 @dataclass
@@ -331,8 +334,8 @@ def _extracted_now(item: InputFile, params: Params, stats: BuildStats, cache: Ex
     except OSError as exc:
         return unreadable_entry(item.name, item.sha256, exc), None
     except Rejected as rejected:
-        return QuarantineEntry(file=item.name, sha256=item.sha256, reason=rejected.reason,
-                               message=rejected.message), None
+        return quarantine_entry(item.name, item.sha256, rejected.reason,
+                               rejected.message), None
     outcome = process_one(raw, params)
     stats.extracted += 1
     if cache:
@@ -366,7 +369,7 @@ class _Seen:
             return None
         if item.sha256 and reason != "duplicate":
             self.rejected[item.sha256] = (reason, message)
-        return QuarantineEntry(file=item.name, sha256=item.sha256, reason=reason, message=message)
+        return quarantine_entry(item.name, item.sha256, reason, message)
 
 
 def build(input_dir: Path, out_dir: Path, params: Params, path_prefix: str | None = None, track: Track = no_track,

@@ -59,6 +59,25 @@ def entry_name(path: str) -> str:
     return "".join(_escape(c) for c in path)
 
 
+_UNESCAPE = re.compile(r"\\(?:x([0-9a-f]{2})|u([0-9a-f]{4})|(.))", re.DOTALL)
+_UNESCAPES = {"\\": "\\", "n": "\n", "r": "\r", "t": "\t"}
+
+
+def file_name_hex(name: str) -> str:
+    """The exact bytes of an entry's file name in its folder, in hex, from the name `entry_name` gave its
+    path: what `os.listdir` returns for it (as bytes), whatever the escapes of the display form."""
+    base = name.rsplit("/", 1)[-1]
+    raw = _UNESCAPE.sub(lambda m: chr(0xDC00 + int(m.group(1), 16)) if m.group(1)
+                        else chr(int(m.group(2), 16)) if m.group(2) else _UNESCAPES[m.group(3)], base)
+    return os.fsencode(raw).hex()
+
+
+def quarantine_entry(name: str, sha256: str | None, reason: str, message: str) -> QuarantineEntry:
+    """The quarantine row of the entry `name` (as `entry_name` gives it)."""
+    return QuarantineEntry(file=name, file_name_hex=file_name_hex(name), sha256=sha256, reason=reason,
+                           message=message)
+
+
 def _entries(input_dir: Path) -> list[os.DirEntry]:
     with os.scandir(input_dir) as listing:
         return sorted(listing, key=lambda e: e.name)
@@ -131,8 +150,8 @@ class InputFile:
 
 def unreadable_entry(name: str, sha: str | None, exc: OSError) -> QuarantineEntry:
     why = exc.strerror or entry_name(str(exc))
-    return QuarantineEntry(file=name, sha256=sha, reason="unreadable",
-                           message=f"cannot be read ({type(exc).__name__}: {why})")
+    return quarantine_entry(name, sha, "unreadable",
+                           f"cannot be read ({type(exc).__name__}: {why})")
 
 
 def ingest_error_message(exc: Exception, stage: str = "ingesting") -> str:
@@ -164,11 +183,11 @@ def scan_folder(input_dir: Path, params: Params, path_prefix: str | None = None,
             read_ns = time.time_ns()
             raw, st = _read_regular_file(entry, params.max_file_bytes)
         except Rejected as rejected:
-            yield QuarantineEntry(file=name, sha256=None, reason=rejected.reason, message=rejected.message)
+            yield quarantine_entry(name, None, rejected.reason, rejected.message)
         except OSError as exc:
             yield unreadable_entry(name, None, exc)
         except Exception as exc:  # noqa: BLE001 - one entry must never stop the build
-            yield QuarantineEntry(file=name, sha256=None, reason="ingest_error", message=ingest_error_message(exc))
+            yield quarantine_entry(name, None, "ingest_error", ingest_error_message(exc))
         else:
             sha = hashlib.sha256(raw).hexdigest() if len(raw) <= params.max_file_bytes else None
             if hashes is not None and sha is not None:
@@ -197,11 +216,11 @@ def ingest_folder(input_dir: Path, params: Params, path_prefix: str | None = Non
             by_sha[doc.document.sha256] = by_main_text[key] = item.name
             docs.append(doc)
         except Rejected as rejected:
-            quarantine.append(QuarantineEntry(file=item.name, sha256=item.sha256, reason=rejected.reason,
-                                              message=rejected.message))
+            quarantine.append(quarantine_entry(item.name, item.sha256, rejected.reason,
+                                              rejected.message))
         except OSError as exc:
             quarantine.append(unreadable_entry(item.name, item.sha256, exc))
         except Exception as exc:  # noqa: BLE001 - one entry must never stop the build
-            quarantine.append(QuarantineEntry(file=item.name, sha256=item.sha256, reason="ingest_error",
-                                              message=ingest_error_message(exc)))
+            quarantine.append(quarantine_entry(item.name, item.sha256, "ingest_error",
+                                              ingest_error_message(exc)))
     return docs, quarantine
