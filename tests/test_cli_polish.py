@@ -79,3 +79,44 @@ def test_an_unexpected_error_exits_3_with_its_traceback(monkeypatch, capsys):
         cli.main()
     assert info.value.code == cli.EXIT_BUG == 3
     assert "RuntimeError: a bug" in capsys.readouterr().err
+
+
+def test_validate_on_a_folder_that_is_not_a_release_is_a_usage_error(tmp_path):
+    (tmp_path / "notes.txt").write_text("not a release", encoding="utf-8")
+    result = subprocess.run(["paradip", "validate", str(tmp_path)], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"validate: {tmp_path}: no manifest.json, so this is not a paradip release folder"
+
+
+def test_evaluate_against_a_release_without_the_gold_articles(committed_release, tmp_path):
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    (gold / "a.yaml").write_text("doc: not_in_any_release.txt\nlanguage: en\ntitle: null\npublished: null\n"
+                                 "actors: []\nevents: []\nagreements: []\n", encoding="utf-8")
+    none = subprocess.run(["paradip", "evaluate", "--quiet", "--gold", str(gold), "--dataset", str(committed_release)],
+                          capture_output=True, text=True)
+    assert none.returncode == 2 and "none of the 1 gold articles" in none.stderr
+    seed = sorted((ROOT / "tests" / "seeds" / "gold").glob("*.yaml"))[0]
+    (gold / seed.name).write_bytes(seed.read_bytes())
+    some = subprocess.run(["paradip", "evaluate", "--quiet", "--gold", str(gold), "--dataset", str(committed_release)],
+                          capture_output=True, text=True)
+    assert some.returncode == 0 and some.stdout.startswith("overall F1")
+    assert "warning: 1 of 2 gold articles are not in the release" in some.stderr
+    assert "not_in_any_release.txt" in some.stderr
+
+
+def test_build_summary_adds_up_and_a_build_outside_a_project_says_its_version(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    for path in seeds[:2]:
+        (folder / path.name).write_bytes(path.read_bytes())
+    (folder / "zz_copy.txt").write_bytes(seeds[0].read_bytes())
+    (folder / "empty.txt").write_bytes(b"")
+    run = subprocess.run(["paradip", "build", "--no-cache", "--input", str(folder), "--out", str(tmp_path / "out")],
+                         capture_output=True, text=True, cwd=tmp_path)  # no params.yaml here
+    assert run.returncode == 0, run.stderr
+    assert "no params.yaml in" in run.stderr and "release 0.1.0" in run.stderr and "no release date" in run.stderr
+    summary = run.stdout.strip().splitlines()[-1]
+    assert summary.startswith("4 entries = 2 published + 2 quarantined = 3 read anew (2 extracted) + 0 from cache"
+                              " + 1 not read"), summary
