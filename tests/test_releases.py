@@ -157,3 +157,21 @@ def test_index_refuses_a_release_folder_whose_manifest_names_another_version(two
     (tmp_path / ".0.4.0.tmp-x").mkdir()  # a staging folder left by a killed build is not a release
     with pytest.raises(ValueError, match=r"0\.3\.0.*manifest.json.*does not match"):
         update_index(tmp_path)
+
+
+def _with_schema(release, folder, schema_version):
+    shutil.copytree(release, folder)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest["schema_version"] = schema_version
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("schema, required", [("1.1.0", "minor"), ("1.0.1", "patch"), ("2.0.0", "major"),
+                                              ("0.9.0", "major")])
+def test_an_added_column_calls_for_a_minor_bump_a_changed_one_for_a_major(two_releases, tmp_path, schema, required):
+    """The same records under schema 1.0.0, then under `schema`: the bump the schema change alone calls for."""
+    release = two_releases / "0.2.0"
+    old = _with_schema(release, tmp_path / "old", "1.0.0")
+    new = _with_schema(release, tmp_path / "new", schema)
+    assert diff_releases(old, new)["bump"]["required"] == required

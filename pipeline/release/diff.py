@@ -115,10 +115,13 @@ def diff_releases(old: Path, new: Path) -> dict:
     old_manifest, new_manifest = _manifest(old), _manifest(new)
     old_rows, new_rows = row_counts(old_manifest), row_counts(new_manifest)
     entities = {e.table: diff_entity(entity_records(old, e), entity_records(new, e), e.table) for e in ENTITIES}
-    schema_changed = old_manifest["schema_version"] != new_manifest["schema_version"]
+    # A schema's major version changes when a column is renamed, dropped or retyped (the release needs a major
+    # bump); its minor version when one is added, which old readers survive (a minor bump, as added records).
+    schema_bump = bump_kind(old_manifest["schema_version"], new_manifest["schema_version"])
     records_added = any(entities[t]["added"] for t in entities) or any(
         new_rows.get(t, 0) > old_rows.get(t, 0) for t in new_rows)
-    required = "major" if schema_changed else "minor" if records_added else "patch"
+    required = ("major" if schema_bump in ("major", "downgrade") else "minor" if records_added or schema_bump == "minor"
+                else "patch")
     return {
         "old": {"version": old_manifest["version"], "schema_version": old_manifest["schema_version"]},
         "new": {"version": new_manifest["version"], "schema_version": new_manifest["schema_version"]},
