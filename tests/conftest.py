@@ -11,16 +11,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-#: Gold sets shipped with the tests: each has `gold/` (one YAML per article) and its articles.
-GOLD_SETS = {
-    "seeds": (ROOT / "tests" / "seeds" / "gold", ROOT / "seeds"),
-    "dev": (ROOT / "tests" / "dev" / "gold", ROOT / "tests" / "dev" / "docs"),
-    "heldout": (ROOT / "tests" / "heldout" / "gold", ROOT / "tests" / "heldout" / "docs"),
-}
 sys.path.insert(0, str(ROOT))
 
 from pipeline.runtime.build import build  # noqa: E402
 from pipeline.core.params import load_params  # noqa: E402
+from pipeline.quality.sets import GOLD_SETS as _SETS  # noqa: E402
+
+#: Gold sets shipped with the repository (`pipeline/quality/sets.py`): name -> (gold folder, articles folder).
+GOLD_SETS = {name: (s.gold, s.docs) for name, s in _SETS.items()}
 
 
 @pytest.fixture(scope="session", autouse=True)
