@@ -297,6 +297,8 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
                 if k not in keys:
                     keys.append(k)
             date = _best_date(clause_dates) or _best_date(sentence_dates)
+            if etype == "signing" and date and date.start and published and date.start.year < published.year:
+                continue  # a signing of past years is the agreement's history, not a happening reported here
             if events and matches_any(_cues()["both_sides_or_places"], clause):
                 # "both sides signed ...": the parties (and day) of the event just reported
                 keys += [k for k in events[-1].participants if k not in keys]
@@ -504,6 +506,7 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
     out: list[LocalAgreement] = []
     earlier_keys: list[str] = []
     seen_keys: list[str] = []
+    seen_keys_by_sentence: list[list[str]] = []
     for s_start, s_end in sentences(main, kept):
         if _is_title_line(folded, kept, s_start, s_end):
             continue
@@ -515,6 +518,7 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
         earlier_keys = keys
         previous_keys = list(reversed(seen_keys))
         seen_keys += keys
+        seen_keys_by_sentence.append(keys)
         # the types with a cue here (most sentences have none), one joined regex each
         present = [(atype, patterns) for atype, patterns in cues["agreements"].items()
                    if matches_any(patterns, folded, s_start, s_end, folded_low)]
@@ -533,6 +537,15 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
                     # "she proposed that the two localities sign an agreement": the home and the places named before
                     parties = [k for k in dict.fromkeys([doc_actors.home, *previous_keys]) if k
                                and _kind(doc_actors, k) == "locality"][:2]
+                if not parties and not keys and atype not in _STATE_LEVEL and not _STATES_ONLY.search(sentence):
+                    # "the two sides agreed to sign an MoU": a sentence naming no one continues the one before,
+                    # between the home and the localities last named
+                    last_places = next((ks for ks in _recent_sentence_keys(seen_keys_by_sentence)
+                                        if any(_kind(doc_actors, k) == "locality" for k in ks)), [])
+                    parties = [k for k in dict.fromkeys([doc_actors.home, *last_places]) if k
+                               and _kind(doc_actors, k) == "locality"][:4]
+                    if len(parties) < 2:
+                        parties = []
                 if not parties or (atype == "sister_city" and len(parties) < 2):
                     break  # a twinning ties two places: "cooperation with twin cities" names none
                 reference_year = published.year if published else None
@@ -560,6 +573,15 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
     return _merge_agreements(out)
 
 
+_STATE_LEVEL = ("partnership", "diplomatic_relations", "trade_agreement")
+_STATES_ONLY = re.compile(r"\b(?:the two|both) (?:countries|nations|states)\b|\bhai (?:nuoc|quoc gia)\b", re.IGNORECASE)
+
+
+def _recent_sentence_keys(by_sentence: list[list[str]], reach: int = 3) -> list[list[str]]:
+    """The actor keys of the sentences before the current one (the current one is last), nearest first."""
+    return [ks for ks in reversed(by_sentence[-reach - 1:-1]) if ks]
+
+
 def _status(atype: str, window: str, rel: int) -> str:
     cues = _cues()["status"]
     for status in ("negotiating", "proposed"):
@@ -582,6 +604,9 @@ def _country_ranking(doc_actors: DocActors) -> list[str]:
     return sorted(counts, key=lambda k: (k != "country:VN", -counts[k], k))
 
 
+# a treaty, or an agreement named by two states ("the Vietnam - Laos Friendship and Cooperation Agreement")
+_STATE_TREATY = re.compile(r"\btreat(?:y|ies)\b|\bhiep uoc\b|\b(?:Vietnam|Viet Nam)\s*[-–]\s*[A-Z]\w+\s+(?:[A-Z]\w+\s+){0,4}"
+                           r"(?:Agreement|Treaty)\b")
 _SIGNED_JUST_BEFORE = re.compile(r"\b(?:sign(?:ed|s)?|inked|ky ket|da ky|ky)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 
 
@@ -591,7 +616,8 @@ def _parties(atype: str, keys: list[str], doc_actors: DocActors, countries: list
     the sides after "between", the localities or the bodies of the sentence."""
     s_start, cue_start, cue_end, s_end = bounds
     kinds = {k: _kind(doc_actors, k) for k in keys}
-    if atype in ("partnership", "diplomatic_relations", "trade_agreement"):
+    between_states = _STATE_TREATY.search(folded, max(s_start, cue_start - 50), min(s_end, cue_end + 10))
+    if atype in ("partnership", "diplomatic_relations", "trade_agreement") or between_states:
         picked = [k for k in keys if kinds[k] in ("country", "international")]
         if len(picked) < 2:
             for k in countries:
