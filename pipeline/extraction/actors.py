@@ -223,6 +223,52 @@ def _unlisted_place_pass(d: _Doc) -> None:
         d.claim(i, k + 1, f"loc:{slug(name)}", "locality", country, name)
 
 
+def _vi_unlisted_place_pass(d: _Doc) -> None:
+    """`huyện Kỳ Sơn`, `thị xã Cửa Lò`, `tỉnh Xiêng Khoảng`: capitalised syllables after a lower-case Vietnamese
+    level word are a place even when the reference data lacks it; its country is the one named beside it, else
+    Vietnam when the level is Vietnamese only (huyện, thị xã, quận, ...)."""
+    toks, n = d.toks, len(d.toks)
+    k = 0
+    while k < n - 1:
+        level = _vi_level_at(d, k)
+        if not level:
+            k += 1
+            continue
+        i = e = k + len(level.split())
+        while e < n and e - i < 4 and _cap_word(toks[e]) and d.claimed[e] is None and d.adjacent(e - 1, e) \
+                and toks[e].text not in _NAME_STOPS and not (e > i and _vn_name_at(d, e) and e + 2 < n
+                                                             and _cap_word(toks[e + 2])):
+            e += 1
+        if e > i and d.free(i, e) and not _title_starting_at(d, i):
+            original = d.span_text(i, e)
+            country = _country_beside(d, i, e) or ("VN" if level in _VI_ONLY_LEVELS else None)
+            d.claim(k, e, f"loc:{slug(fold(original))}", "locality", country, original)
+        k = max(e, k + 1)
+
+
+#: lower-case level words (folded) that open a place's name in Vietnamese, longest first
+_VI_LEVEL_PREFIXES = ("thi xa", "thi tran", "thanh pho", "huyen", "quan", "tinh", "bang", "xa", "phuong", "dac khu")
+#: levels that only Vietnam's units carry in Vietnamese text
+_VI_ONLY_LEVELS = frozenset({"thi xa", "thi tran", "xa", "phuong", "dac khu"})
+
+
+def _vi_level_at(d: _Doc, k: int) -> str | None:
+    """The Vietnamese level word written in lower case (with its accents) starting at token k, if any."""
+    if d.caps[k]:
+        return None
+    for level in _VI_LEVEL_PREFIXES:
+        words = level.split()
+        if tuple(d.texts[k:k + len(words)]) == tuple(words) and _VI_LEVEL_SPELLINGS.get(level) == \
+                d.text[d.toks[k].start:d.toks[k + len(words) - 1].end].lower():
+            return level
+    return None
+
+
+_VI_LEVEL_SPELLINGS = {"thi xa": "thị xã", "thi tran": "thị trấn", "thanh pho": "thành phố", "huyen": "huyện",
+                       "quan": "quận", "tinh": "tỉnh", "bang": "bang", "xa": "xã", "phuong": "phường",
+                       "dac khu": "đặc khu"}
+
+
 def _country_beside(d: _Doc, i: int, e: int) -> str | None:
     """The country of a place named as "Japan's X", "X of Japan", "X, Japan" or "X (Japan)"."""
     for k in (i - 2, i - 1, e, e + 1):
@@ -263,6 +309,14 @@ def _body_forms() -> list[tuple[tuple[str, ...], dict, str]]:
 
 
 @lru_cache(maxsize=1)
+def _body_acronyms() -> frozenset[str]:
+    """Lower-cased body forms written as capitals ("DAE", "UBND"): they match only in capitals."""
+    return frozenset(form.strip().lower() for row in vn_bodies()
+                     for col in ("aliases_en", "aliases_vi") for form in (row.get(col) or "").split("|")
+                     if form.strip().isupper() and " " not in form.strip())
+
+
+@lru_cache(maxsize=1)
 def _body_forms_by_first_word() -> dict[str, list[tuple[tuple[str, ...], dict, str]]]:
     """The body forms grouped by first word, each group longest first."""
     grouped: dict[str, list] = {}
@@ -282,6 +336,8 @@ def _body_pass(d: _Doc, home_key: str | None) -> None:
         match = None
         first = d.lows[i]
         for words, row, lang in forms_by_first.get(first, ()):
+            if len(words) == 1 and words[0] in _body_acronyms() and not toks[i].text.isupper():
+                continue  # "DAE" names a department; "Dae" ends a Korean name
             span = _span_of_words(d, i, words)
             if span:
                 match = (span, row, lang)
@@ -712,6 +768,22 @@ def _person_pass(d: _Doc) -> None:
         i = e
 
 
+def _join_dashed_names(d: _Doc) -> None:
+    """Lao and Cambodian names written in Vietnamese syllables, "Bun Chăn - Sí Vông Phăn": two person
+    claims joined by a lone dash on one line are one person."""
+    for first in sorted((c for c in d.claims if c.kind == "person"), key=lambda c: c.start):
+        j = first.end
+        if first not in d.claims or j + 1 >= len(d.toks) or d.toks[j].text not in ("-", "–"):
+            continue
+        second = d.claimed[j + 1]
+        if second is None or second.kind != "person" or second.start != j + 1 \
+                or "\n" in d.folded[d.toks[first.start].start:d.toks[second.end - 1].end]:
+            continue
+        name = d.span_text(first.start, second.end)
+        d.claim(first.start, second.end, f"person:{fold_key(name)}", "person", first.country or second.country,
+                None, override=True)
+
+
 def _qualifier_ending_at(d: _Doc, k: int) -> _Claim | None:
     """The body or place a title's qualifier ends with at token k ("... of Japan's Hokkaido prefecture")."""
     if d.claimed[k] is None and d.toks[k].text.lower() in _LEVEL_WORDS and k > 0:
@@ -906,6 +978,7 @@ def find_actors(text: str, main: str) -> DocActors:
     d = _Doc(text, main)
     _gazetteer_pass(d)
     _unlisted_place_pass(d)
+    _vi_unlisted_place_pass(d)
     home = _home_locality(d)
     _body_pass(d, home)
     _vi_org_pass(d)
@@ -913,6 +986,7 @@ def find_actors(text: str, main: str) -> DocActors:
     _en_embassy_pass(d)
     _vn_names_over_places(d)
     _person_pass(d)
+    _join_dashed_names(d)
     _short_form_pass(d)
     references = _definite_reference_pass(d)
     actors: dict[str, LocalActor] = {}

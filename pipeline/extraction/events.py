@@ -605,7 +605,7 @@ def _country_ranking(doc_actors: DocActors) -> list[str]:
 
 
 # a treaty, or an agreement named by two states ("the Vietnam - Laos Friendship and Cooperation Agreement")
-_STATE_TREATY = re.compile(r"\btreat(?:y|ies)\b|\bhiep uoc\b|\b(?:Vietnam|Viet Nam)\s*[-–]\s*[A-Z]\w+\s+(?:[A-Z]\w+\s+){0,4}"
+_STATE_TREATY = re.compile(r"(?i:\btreat(?:y|ies)\b|\bhiep uoc\b)|\b(?:Vietnam|Viet Nam)\s*[-–]\s*[A-Z]\w+\s+(?:[A-Z]\w+\s+){0,4}"
                            r"(?:Agreement|Treaty)\b")
 _SIGNED_JUST_BEFORE = re.compile(r"\b(?:sign(?:ed|s)?|inked|ky ket|da ky|ky)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
 

@@ -21,6 +21,8 @@ from typing import NamedTuple
 def _fold_char(char: str) -> str:
     if char in "đĐ":
         return "d" if char == "đ" else "D"
+    if char in "’‘ʼ":
+        return "'"  # typographic apostrophes: "People’s" reads as "People's"
     base = unicodedata.normalize("NFD", char)[0]
     return base if len(base) == 1 else char
 
