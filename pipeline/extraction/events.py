@@ -507,9 +507,11 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
     earlier_keys: list[str] = []
     seen_keys: list[str] = []
     seen_keys_by_sentence: list[list[str]] = []
-    for s_start, s_end in sentences(main, kept):
-        if _is_title_line(folded, kept, s_start, s_end):
-            continue
+    # the title last, for the agreements the body does not report itself ("X and Y sign letter of intent")
+    all_sentences = sentences(main, kept)
+    titles = [sp for sp in all_sentences if _is_title_line(folded, kept, *sp)]
+    for s_start, s_end in [sp for sp in all_sentences if sp not in titles] + titles:
+        in_title = (s_start, s_end) in titles
         sentence = folded[s_start:s_end]
         keys = doc_actors.keys_within(s_start, s_end)
         if matches_any(cues["both_sides"], sentence):
@@ -521,7 +523,8 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
         seen_keys_by_sentence.append(keys)
         # the types with a cue here (most sentences have none), one joined regex each
         present = [(atype, patterns) for atype, patterns in cues["agreements"].items()
-                   if matches_any(patterns, folded, s_start, s_end, folded_low)]
+                   if matches_any(patterns, folded, s_start, s_end, folded_low)
+                   and not (in_title and any(a.agreement_type == atype for a in out))]
         for atype, patterns in present:
             for pattern in patterns:
                 m = pattern.search(folded, s_start, s_end)

@@ -196,6 +196,10 @@ def segment(text: str) -> Segmented:
         for line in run:
             line.keep = False
 
+    # 5b. lists of other stories inside or after the story: link-list shapes (see `_story_lists`)
+    for line in _story_lists([ln for ln in lines if ln.keep and ln.stripped], cfg["headline_max"]):
+        line.keep = False
+
     # 6. credits, bylines and datelines inside kept lines
     kept_lines = [ln for ln in lines if ln.keep and ln.stripped]
     for line in kept_lines:
@@ -232,6 +236,63 @@ def segment(text: str) -> Segmented:
     ranges = [m.span() for m in _KEPT_RUN.finditer(keep_mask)]
     seg.kept = [(s, e) for s, e in ranges if text[s:e].strip()]
     return seg
+
+
+_TEASER_MAX_CHARS = 300  # a teaser under another story's headline is a sentence or two
+_LIST_HEADLINE_MAX_CHARS = 130
+
+
+def _line_shape(line: _Line, headline_max: int) -> str:
+    """`H` a headline-shaped line, `D` a date or time stamp, `P` a paragraph, `S` anything else short."""
+    s = line.stripped
+    if _is_meta_line(s):
+        return "D"
+    if _is_headline(s, min(headline_max, _LIST_HEADLINE_MAX_CHARS)):
+        return "H"
+    return "P" if s.endswith(_SENTENCE_PUNCT) and len(s.split()) >= 8 else "S"
+
+
+_IMAGE_CARD = re.compile(r"^!\[[^\]]*\]\([^)]*\)\s*(?:\S+\s+){5}")  # "![](...) Ngày 22/8, lãnh đạo ..."
+_GLUED_HEADLINES = re.compile(r"[a-z]{2}[A-Z][a-z]")  # "... in HueNearly 450 delegates ... in HueHue City: ..."
+
+
+def _is_story_card(s: str) -> bool:
+    """A teaser card of another story (a thumbnail, then text) or headlines glued together by the scraper."""
+    if _IMAGE_CARD.match(s):
+        return True
+    return len(_GLUED_HEADLINES.findall(s)) >= 2 and not s.endswith(_SENTENCE_PUNCT)
+
+
+def _story_lists(content: list[_Line], headline_max: int) -> list[_Line]:
+    """Lines that list other stories: after the first paragraph, a run of three or more headlines (dates
+    between them allowed), and at the end of the page two or more headlines each with a short teaser."""
+    shapes = [_line_shape(ln, headline_max) for ln in content]
+    first_paragraph = next((i for i, sh in enumerate(shapes) if sh == "P"), len(shapes))
+    drop = {i for i, ln in enumerate(content) if _is_story_card(ln.stripped)}
+    i = first_paragraph + 1
+    while i < len(shapes):
+        j, headlines = i, 0
+        while j < len(shapes) and shapes[j] in "HD":
+            headlines += shapes[j] == "H"
+            j += 1
+        if headlines >= 3:
+            drop.update(range(i, j))
+        i = max(j, i + 1)
+    # the tail: (headline, teaser [, date]) pairs from the end
+    k, pairs = len(shapes), 0
+    while k >= 2:
+        at = k
+        if shapes[at - 1] == "D":
+            at -= 1
+        if at >= 2 and shapes[at - 1] == "P" and len(content[at - 1].stripped) <= _TEASER_MAX_CHARS \
+                and shapes[at - 2] == "H":
+            pairs += 1
+            k = at - 2
+        else:
+            break
+    if pairs >= 2 and k > first_paragraph:
+        drop.update(range(k, len(shapes)))
+    return [content[i] for i in sorted(drop)]
 
 
 def main_text(text: str, kept: list[tuple[int, int]]) -> str:
