@@ -679,6 +679,11 @@ def _name_run(d: _Doc, i: int, max_len: int = 4) -> int:
             continue
         if not _cap_word(t) or t.text in _NAME_STOPS or d.claimed[e] is not None:
             break
+        if e > i and len(t.text) == 1 and t.text.isupper() and e + 2 < n and toks[e + 1].text == "." \
+                and t.end == toks[e + 1].start and _cap_word(toks[e + 2]) and len(toks[e + 2].text) > 1 \
+                and d.claimed[e + 2] is None and d.adjacent(e + 1, e + 2):
+            e += 2  # a middle initial: "Pete J. Ricketts"
+            continue
         e += 1
     return e
 
@@ -766,6 +771,57 @@ def _person_pass(d: _Doc) -> None:
             name = d.span_text(i, e)
             d.claim(i, e, f"person:{fold_key(name)}", "person", "VN" if vn_shape else None, None)
         i = e
+
+
+#: first words of the diplomatic posts whose places are not actors of their own ("Ambassador of Japan to
+#: Vietnam", "Tổng Lãnh sự Ấn Độ tại TP.HCM"; codebook section 2: a place inside another name)
+_POST_FIRST_WORDS = frozenset({"ambassador", "consul", "consul-general", "charge", "permanent", "dai", "tong", "lanh"})
+#: words that may sit between a post and its places ("to the", "of the Republic of", "dac menh toan quyen", "tai")
+_POST_LINKS = frozenset({"of", "to", "in", "the", "and", "at", "for", "tai", "nuoc", "cua", "extraordinary",
+                         "plenipotentiary", "dac", "menh", "toan", "quyen", "-", "designate"})
+
+
+_POST_RECEIVING = frozenset({"to", "tai", "in"})
+
+
+@lru_cache(maxsize=1)
+def _post_titles() -> frozenset[tuple[str, ...]]:
+    return frozenset(key for key, category in titles().items()
+                     if category == "diplomat" and key[0] in _POST_FIRST_WORDS)
+
+
+def _post_places_pass(d: _Doc) -> None:
+    """Drop the country and place mentions that only say which post a diplomat holds: the sending state
+    before or after the post ("Indian Ambassador", "Consul General of Japan") and the city of the post
+    ("in Ho Chi Minh City", "tại Thành phố Hồ Chí Minh"); the receiving state ("to Vietnam") stays."""
+    posts, n = _post_titles(), len(d.toks)
+    for i in range(n):
+        if d.lows[i] not in _POST_FIRST_WORDS:
+            continue
+        length = next((L for L in range(5, 0, -1) if tuple(d.lows[i:i + L]) in posts), 0)
+        if not length or any(d.claimed[k] is not None and d.claimed[k].kind not in ("country", "locality")
+                             for k in range(i, i + length)):
+            continue
+        doomed: list[_Claim] = []
+        before = d.claimed[i - 1] if i > 0 else None
+        if before is not None and before.kind == "country" and before.end == i and d.adjacent(i - 1, i):
+            doomed.append(before)  # "Indian Ambassador"
+        j = i + length
+        while j < n and d.adjacent(j - 1, j):
+            c = d.claimed[j]
+            if c is not None and c.kind in ("country", "locality") and c.start == j:
+                if c.kind == "locality" or d.lows[j - 1] not in _POST_RECEIVING:
+                    doomed.append(c)  # the receiving state stays: it is a side of what the envoy does
+                j = c.end
+            elif d.lows[j] in _POST_LINKS:
+                j += 1
+            else:
+                break
+        for c in doomed:
+            if c in d.claims:
+                d.claims.remove(c)
+                for k in range(c.start, c.end):
+                    d.claimed[k] = None
 
 
 def _join_dashed_names(d: _Doc) -> None:
@@ -987,6 +1043,7 @@ def find_actors(text: str, main: str) -> DocActors:
     _vn_names_over_places(d)
     _person_pass(d)
     _join_dashed_names(d)
+    _post_places_pass(d)
     _short_form_pass(d)
     references = _definite_reference_pass(d)
     actors: dict[str, LocalActor] = {}

@@ -64,6 +64,8 @@ def _cues() -> dict:
                         for k, v in r["event_triggers"].items()},
         "priority": r["event_priority"],
         "modal": comp(r["modal_cues"]),
+        "modal_unscheduled": comp([c for c in r["modal_cues"] if c not in r["scheduled_cues"]]),
+        "agenda": comp(r["agenda_cues"]),
         "clause_modal": comp(r["clause_modal_cues"]),
         "agreements": {k: comp(v) for k, v in r["agreement_cues"].items()},
         "status": {k: comp(v) for k, v in r["agreement_status"].items()},
@@ -171,7 +173,8 @@ def _accents_fit(m: re.Match, original: str) -> bool:
     return forms is None or original[m.start():m.end()].lower() in forms
 
 
-def _event_type(clause: str, precise_date: bool, original: str | None = None) -> tuple[str, re.Match] | None:
+def _event_type(clause: str, precise_date: bool, original: str | None = None,
+                agenda: bool = False) -> tuple[str, re.Match] | None:
     """The trigger of a clause, skipping proposals, wishes and anniversaries: a signing when something is
     signed, else the earliest trigger (ties go by priority). `original` is the clause with its accents
     (same length), to check Vietnamese triggers."""
@@ -192,7 +195,7 @@ def _event_type(clause: str, precise_date: bool, original: str | None = None) ->
                     continue
                 if etype == "signing" and not _signs_something(clause, m):
                     continue
-                if not _is_modal(clause, m.start()) or precise_date:
+                if not _is_modal(clause, m.start(), agenda) or precise_date:
                     found.append((0 if etype == "signing" else 1, m.start(), rank, etype, m))
                     break
     if not found:
@@ -225,10 +228,11 @@ def _signs_something(clause: str, m: re.Match) -> bool:
     return matches_any(_cues()["signing_object"], clause[max(0, m.start() - 40):m.end() + 90])
 
 
-def _is_modal(clause: str, upto: int) -> bool:
-    """A proposal, wish or invitation governs the trigger (cue shortly before it, or it is the trigger)."""
+def _is_modal(clause: str, upto: int, agenda: bool = False) -> bool:
+    """A proposal, wish or invitation governs the trigger (cue shortly before it, or it is the trigger); in an
+    agenda, "will" and "se" only schedule it."""
     window_start = max(0, upto - 70)
-    return matches_any(_cues()["modal"], clause, window_start, upto + 12) \
+    return matches_any(_cues()["modal_unscheduled" if agenda else "modal"], clause, window_start, upto + 12) \
         or matches_any(_cues()["clause_modal"], clause, 0, upto)
 
 
@@ -270,8 +274,11 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
     unnamed = _without_names(folded, doc_actors)
     events: list[LocalEvent] = []
     actor_ends = frozenset(m.end for m in doc_actors.mentions)
+    previous_sentence = ""
     for s_start, s_end in sentences(main, kept):
         sentence_dates = find_dates(folded, s_start, s_end, published)
+        agenda = matches_any(_cues()["agenda"], folded[s_start:s_end]) or matches_any(_cues()["agenda"], previous_sentence)
+        previous_sentence = folded[s_start:s_end]
         sentence_people = [k for k in doc_actors.keys_within(s_start, s_end) if _kind(doc_actors, k) == "person"]
         if _is_title_line(folded, kept, s_start, s_end):
             continue
@@ -288,7 +295,7 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
             clause = folded[c_start:c_end]
             clause_dates = find_dates(folded, c_start, c_end, published)
             precise = any(d.precision == "day" and d.start for d in clause_dates)
-            found = _event_type(unnamed[c_start:c_end], precise, main[c_start:c_end])
+            found = _event_type(unnamed[c_start:c_end], precise, main[c_start:c_end], agenda)
             if not found:
                 continue
             etype, m = found
