@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from pipeline.extraction.gazetteer import Entry, accented_surnames, gazetteer, rules, slug, titles, vn_bodies, vn_name_parts
+from pipeline.extraction.subdivisions import subdivision_index
 from pipeline.extraction.text import Token, fold, fold_key, tokens
 
 _RULES = rules("actors")
@@ -200,6 +201,38 @@ def _gazetteer_pass(d: _Doc) -> None:
                 and d.adjacent(i - 1, i) and fold_key(f"{toks[i - 2].text} {toks[i - 1].text}") in _VI_STATE_PREFIXES:
             start = i - 2  # "Cộng hòa Azerbaijan", "Vương quốc Thái Lan": the state's formal name
         d.claim(start, i + length, entry.key, entry.kind, entry.country, entry.name)
+        i += length
+
+
+def _subdivision_pass(d: _Doc) -> None:
+    """`Stara Zagora`, `Niedersachsen`: a first-level subdivision (ISO 3166-2) of a country the document
+    names, when the reference data lacks it."""
+    countries = sorted({c.country for c in d.claims if c.kind == "country" and c.country and c.country != "VN"})
+    indexes = [subdivision_index(code) for code in countries]
+    toks, n, i = d.toks, len(d.toks), 0
+    while i < n:
+        if not d.caps[i] or d.claimed[i] is not None:
+            i += 1
+            continue
+        hit = None
+        for length in range(4, 0, -1):
+            words = tuple(d.texts[i:i + length])
+            if len(words) < length or not d.free(i, i + length) \
+                    or not all(d.adjacent(k, k + 1) or "-" in (toks[k].text, toks[k + 1].text)
+                               for k in range(i, i + length - 1)):
+                continue
+            found = next((index[words] for index in indexes if words in index), None)
+            if found:
+                hit = (length, found)
+                break
+        if hit is None:
+            i += 1
+            continue
+        length, (code, name) = hit
+        if i + length < n and d.caps[i + length] and d.adjacent(i + length - 1, i + length):
+            i += length  # part of a longer name ("Varna Free University")
+            continue
+        d.claim(i, i + length, f"loc:iso-{code.lower()}", "locality", code[:2], name)
         i += length
 
 
@@ -1033,6 +1066,7 @@ def find_actors(text: str, main: str) -> DocActors:
     """Actors, mentions and roles of one document; `main` is `text` with non-main parts blanked."""
     d = _Doc(text, main)
     _gazetteer_pass(d)
+    _subdivision_pass(d)
     _unlisted_place_pass(d)
     _vi_unlisted_place_pass(d)
     home = _home_locality(d)

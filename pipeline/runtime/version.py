@@ -2,7 +2,8 @@
 
 That is the source of every module the per-document work runs
 (`EXTRACTOR_MODULES`; a test checks the list against what a worker
-imports), the reference data and rules (`pipeline.extraction.gazetteer.reference_digest`),
+imports) with the versions of the libraries whose data it reads (pycountry), the
+reference data and rules (`pipeline.extraction.gazetteer.reference_digest`),
 the ingest parameters and Python's major.minor (pickled outcomes). The
 extraction cache is keyed by it, and Dask workers must report the same one.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib.metadata
 import importlib.util
 import sys
 from functools import lru_cache
@@ -24,14 +26,20 @@ EXTRACTOR_MODULES = (
     "pipeline.extraction.reading", "pipeline.extraction.segment", "pipeline.extraction.dates",
     "pipeline.extraction.text", "pipeline.extraction.gazetteer", "pipeline.extraction.actors",
     "pipeline.extraction.events", "pipeline.extraction.document", "pipeline.extraction.docrows",
+    "pipeline.extraction.subdivisions",
     "pipeline.core.ids", "pipeline.core.params", "schemas.records", "schemas.vocab",
 )
+
+#: libraries whose data the extractor reads (ISO 3166-2 subdivisions)
+DATA_LIBRARIES = ("pycountry",)
 
 
 @lru_cache(maxsize=1)
 def code_digest() -> str:
-    """sha256 over the source of `EXTRACTOR_MODULES`."""
+    """sha256 over the source of `EXTRACTOR_MODULES` and the versions of the libraries whose data they read."""
     h = hashlib.sha256()
+    for library in DATA_LIBRARIES:
+        h.update(f"{library}=={importlib.metadata.version(library)}".encode() + b"\0")
     for name in EXTRACTOR_MODULES:
         origin = importlib.util.find_spec(name).origin
         h.update(name.encode() + b"\0" + Path(origin).read_bytes() + b"\0")
