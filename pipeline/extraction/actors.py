@@ -850,11 +850,28 @@ def _post_places_pass(d: _Doc) -> None:
                 j += 1
             else:
                 break
+        if not _post_holder_named(d, i, j):
+            continue  # "the Indian Ambassador" unnamed: the country stands for its envoy
         for c in doomed:
             if c in d.claims:
                 d.claims.remove(c)
                 for k in range(c.start, c.end):
                     d.claimed[k] = None
+
+
+def _post_holder_named(d: _Doc, i: int, j: int) -> bool:
+    """The post spanning tokens i..j is the title of a named person: right after it, or before it and a comma
+    ("Ambassador of Japan to Vietnam Ito Naoki", "Ito Naoki, Ambassador of Japan")."""
+    after = d.claimed[j] if j < len(d.toks) else None
+    if after is not None and after.kind == "person" and after.start == j:
+        return True
+    k = i - 1
+    if k >= 0 and d.claimed[k] is not None and d.claimed[k].kind == "country":
+        k = d.claimed[k].start - 1  # "X, Indian Ambassador to Vietnam"
+    if k >= 0 and d.texts[k] in ("the", "The"):
+        k -= 1
+    before = d.claimed[k - 1] if k >= 1 and d.texts[k] == "," else None
+    return before is not None and before.kind == "person"
 
 
 def _join_dashed_names(d: _Doc) -> None:

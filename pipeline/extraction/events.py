@@ -523,7 +523,7 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
         keys = doc_actors.keys_within(s_start, s_end)
         if matches_any(cues["both_sides"], sentence):
             # "both sides signed an MoU": the document's home and the sides named just before
-            keys += [k for k in [doc_actors.home, *earlier_keys] if k and k not in keys]
+            keys = list(dict.fromkeys(keys + [k for k in [doc_actors.home, *earlier_keys] if k]))
         earlier_keys = keys
         previous_keys = list(reversed(seen_keys))
         seen_keys += keys
@@ -537,6 +537,8 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
                 m = pattern.search(folded, s_start, s_end)
                 if not m:
                     continue
+                if in_title and not _TITLE_SIGNS.search(folded, max(s_start, m.start() - 40), m.start()):
+                    continue  # a headline adds only what it says was signed ("A and B sign letter of intent")
                 window_start = max(s_start, m.start() - 160)
                 window = folded[window_start:min(s_end, m.end() + 160)]
                 rel = m.start() - window_start
@@ -583,6 +585,8 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
     return _merge_agreements(out)
 
 
+_TITLE_SIGNS = re.compile(r"\b(?:sign(?:s|ed)?|ink(?:s|ed)?|seal(?:s|ed)?|ky(?: ket)?)(?:\s+[\w'-]+){0,2}\s*$",
+                          re.IGNORECASE)
 _STATE_LEVEL = ("partnership", "diplomatic_relations", "trade_agreement")
 _STATES_ONLY = re.compile(r"\b(?:the two|both) (?:countries|nations|states)\b|\bhai (?:nuoc|quoc gia)\b", re.IGNORECASE)
 
