@@ -201,3 +201,15 @@ def test_the_country_of_an_unnamed_envoy_stands_for_the_envoy():
     found = actor_names("Ông Trần Văn Lâm, Đại sứ Việt Nam tại Mông Cổ, đã thăm tỉnh Điện Biên.")
     assert "Việt Nam" not in found and found.get("Mông Cổ") == "country"  # the post's receiving state stays
     assert found.get("Trần Văn Lâm") == "person"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("On March 12, the Shizuoka group toured a tea farm in Lam Dong and then met with the provincial "
+     "Youth Union.", {"visit", "meeting"}),
+    ("On March 12, the Shizuoka group toured a tea farm in Lam Dong and held talks with provincial leaders.",
+     {"visit", "meeting"}),
+    ("Ngày 12/3, đoàn tỉnh Shizuoka thăm một trang trại chè ở Lâm Đồng và dự Lễ hội Hoa Đà Lạt.",
+     {"visit", "cultural_exchange"}),
+])
+def test_a_second_happening_joined_by_and(text, expected):
+    assert set(events(text)) == expected

@@ -84,9 +84,9 @@ def _cues() -> dict:
 _CLAUSE_SPLIT = re.compile(r";|\n|,\s+(?=(?:during|while|trong|nhan dip|then|and then)\b)", re.IGNORECASE)
 #: A second happening joined by "and" ("visited the museum and met with ..."): a clause sharing the subject.
 _AND_VERB = re.compile(
-    r",?\s+and\s+(?=(?:met|meets|visited|visits|toured|tours|signed|signs|attended|attends|received|receives"
-    r"|had (?:a |an )?(?:working session|meeting|talks))\b)"
-    r"|\s+va\s+(?=tham du\b)", re.IGNORECASE)
+    r",?\s+and\s+(?:then\s+)?(?=(?:met|meets|visited|visits|toured|tours|signed|signs|attended|attends|received"
+    r"|receives|(?:had|held|holds|has) (?:a |an )?(?:working session|meeting|talks))\b)"
+    r"|\s+va\s+(?=(?:tham )?du\b(?!\s+(?:lich|hoc|kien|an|khach|bao|thao|toan|tru|dinh)\b))", re.IGNORECASE)
 #: Characters around a second trip of a clause whose names are its participants.
 _PAIRED_REACH = 90
 #: A clause about "the delegation" the clause before sent.
