@@ -1,6 +1,6 @@
 """Synthetic corpora for the benchmark and the scale tests: variants of real template articles.
 
-    python bench/corpus.py --templates seeds tests/dev/docs --out /tmp/corpus --n 10000 [--seed 7] [--copies 0.1]
+    python bench/corpus.py --templates seeds --out /tmp/corpus --n 10000 [--seed 7] [--copies 0.1]
 
 Each article is one template with its Vietnamese personal names, its foreign localities (those of
 the project's reference data) and its years replaced by others drawn with a seeded generator, so a

@@ -38,7 +38,7 @@ except ImportError:
 from corpus import make_corpus as write_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
-TEMPLATES = [ROOT / "seeds", ROOT / "tests" / "dev" / "docs"]
+TEMPLATES = [ROOT / "seeds"]
 COPIES = 0.1
 FLOOR_PATTERN = re.compile(r"\w+")
 TARGETS = {"articles_per_s_10k": 1000, "floor_ratio_10k": 6.0, "time_ratio_100k_10k": 10.5,
