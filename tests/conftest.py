@@ -1,4 +1,4 @@
-"""Shared fixtures: one release built from seeds/ per test session, and a sandbox for everything
+"""Shared fixtures: one release built from seeds/ (every real article) per test session, and a sandbox for everything
 the code under test writes on its own (cache folder, temporary folders): inside pytest's temporary
 folder, never the user's `~/.cache/paradip` or the system's `/tmp`."""
 from __future__ import annotations
@@ -17,8 +17,9 @@ from pipeline.runtime.build import build  # noqa: E402
 from pipeline.core.params import load_params  # noqa: E402
 from pipeline.quality.sets import GOLD_SETS as _SETS  # noqa: E402
 
-#: Gold sets shipped with the repository (`pipeline/quality/sets.py`): name -> (gold folder, articles folder).
-GOLD_SETS = {name: (s.gold, s.docs) for name, s in _SETS.items()}
+#: Gold sets shipped with the repository (`pipeline/quality/sets.py`): name -> GoldSet (its gold folder, and
+#: its articles in seeds/).
+GOLD_SETS = _SETS
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -276,7 +276,7 @@ def _assert_same_figures(ours: dict, theirs: dict) -> None:
 
 @needs_score_py
 def test_seed_figures_and_summary_line_equal_score_py(seed_release, tmp_path):
-    gold = GOLD_SETS["seeds"][0]
+    gold = GOLD_SETS["seeds"].gold
     theirs, their_line = _score_py(gold, seed_release.release, tmp_path)
     _assert_same_figures(evaluate_release(gold, seed_release.release).to_dict(), theirs)
     cli = CliRunner().invoke(app, ["evaluate", "--quiet", "--gold", str(gold), "--dataset", str(seed_release.release)])
@@ -285,7 +285,7 @@ def test_seed_figures_and_summary_line_equal_score_py(seed_release, tmp_path):
 
 @pytest.fixture(scope="module")
 def dev_report(params, tmp_path_factory):
-    gold, docs = GOLD_SETS["dev"]
+    gold, docs = GOLD_SETS["dev"].gold, GOLD_SETS["dev"].copy_documents(tmp_path_factory.mktemp("dev-input"))
     out = tmp_path_factory.mktemp("dev")
     return evaluate_input(gold, docs, params, out_dir=out), out / params.version
 
@@ -293,13 +293,13 @@ def dev_report(params, tmp_path_factory):
 @needs_score_py
 def test_dev_figures_equal_score_py(dev_report, tmp_path):
     report, release = dev_report
-    theirs, _ = _score_py(GOLD_SETS["dev"][0], release, tmp_path)
+    theirs, _ = _score_py(GOLD_SETS["dev"].gold, release, tmp_path)
     _assert_same_figures(report.to_dict(), theirs)
 
 
 def test_dev_build_accounts_for_every_gold_item_and_system_row(dev_report):
     report, _ = dev_report
-    assert len(report.documents) == len(list(GOLD_SETS["dev"][0].glob("*.yaml")))
+    assert len(report.documents) == len(list(GOLD_SETS["dev"].gold.glob("*.yaml")))
     for document in report.documents:  # every gold item and system row is accounted for exactly once
         for result in (document.events, document.agreements):
             found = result.scores.tp + sum(p.type_mismatch for p in result.wrong)

@@ -35,16 +35,16 @@ def _check(report: dict, floors: dict, expected_documents: int) -> None:
 
 
 def _gold_files(name: str) -> int:
-    return len(list(GOLD_SETS[name][0].glob("*.yaml")))
+    return len(list(GOLD_SETS[name].gold.glob("*.yaml")))
 
 
 def test_seed_scores(committed_release):
-    _check(evaluate_release(GOLD_SETS["seeds"][0], committed_release).to_dict(), FLOORS["seeds"], _gold_files("seeds"))
+    _check(evaluate_release(GOLD_SETS["seeds"].gold, committed_release).to_dict(), FLOORS["seeds"], _gold_files("seeds"))
 
 
 @pytest.mark.parametrize("name", ["dev", "heldout"])
 def test_scores_of_a_fresh_build(name, tmp_path):
-    gold, docs = GOLD_SETS[name]
+    gold, docs = GOLD_SETS[name].gold, GOLD_SETS[name].copy_documents(tmp_path / "input")
     release = _build(docs, tmp_path)
     _check(evaluate_release(gold, release).to_dict(), FLOORS[name], _gold_files(name))
 

@@ -271,7 +271,7 @@ def test_make_corpus_variants_are_only_set_aside_when_their_article_text_is_iden
     years. A variant is set aside only when its bytes equal another's, or when everything it
     changed lies outside the article's main text (page headers, lists of other stories)."""
     templates = _seed_folder(tmp_path / "templates")
-    for path in sorted(GOLD_SETS["dev"][1].glob("*.txt")):
+    for path in GOLD_SETS["dev"].documents():
         shutil.copy(path, templates / path.name)
     corpus = tmp_path / "corpus"
     make_corpus([templates], corpus, 300, seed=7, copies=0.1)

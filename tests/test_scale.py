@@ -35,7 +35,7 @@ def corpus(tmp_path_factory) -> Path:
     article again with other line endings (a near duplicate)."""
     out = tmp_path_factory.mktemp("corpus")
     templates = tmp_path_factory.mktemp("templates")
-    sources = [*ROOT.joinpath("seeds").glob("*.txt"), *GOLD_SETS["dev"][1].glob("*.txt")]
+    sources = [*GOLD_SETS["seeds"].documents(), *GOLD_SETS["dev"].documents()]
     for src in sources:
         shutil.copy(src, templates / src.name)
         shutil.copy(src, out / f"orig_{src.name}")
