@@ -213,3 +213,38 @@ def test_the_country_of_an_unnamed_envoy_stands_for_the_envoy():
 ])
 def test_a_second_happening_joined_by_and(text, expected):
     assert set(events(text)) == expected
+
+
+@pytest.mark.parametrize("text,kinds", [
+    # a city's own body named with the possessive
+    ("Park, head of Changwon City's Department of Trade and Investment, joined the talks.",
+     {"Changwon City's Department of Trade and Investment": "government"}),
+    # a university "in" a place is located there; a chamber "in" a country is named so
+    ("The Saigon Technology University in Ho Chi Minh City and the Korean Chamber of Commerce in Vietnam agreed.",
+     {"Saigon Technology University": "organization", "Ho Chi Minh City": "locality",
+      "Korean Chamber of Commerce in Vietnam": "organization"}),
+    # a party's committee in a title is a committee, not the party
+    ("Bounmy, the Lao People's Revolutionary Party Committee secretary of Oudomxay province, spoke.",
+     {"Party Committee": "government"}),
+    # places listed before or after a plural level noun
+    ("Clinics will open in Cam Lo, Gio Linh and Huong Hoa districts.",
+     {"Cam Lo": "locality", "Gio Linh": "locality", "Huong Hoa": "locality"}),
+    ("Schools in the districts of Cam Lo, An Lao and Dakrong got new computers.",
+     {"Cam Lo": "locality", "An Lao": "locality", "Dakrong": "locality"}),
+    # a person after a body and its abbreviation; a business title after the name
+    ("He met Director General of the Korea Trade-Investment Promotion Agency (KOTRA) Kim Min-soo on Monday.",
+     {"Kim Min-soo": "person"}),
+    ("Takeshi Mori, Executive Officer of the trading house, promised more orders.", {"Takeshi Mori": "person"}),
+])
+def test_names_of_bodies_places_and_people(text, kinds):
+    found = actor_names(text)
+    assert {name: found.get(name) for name in kinds} == kinds
+
+
+@pytest.mark.parametrize("text,absent", [
+    ("Ban Chấp hành Đảng bộ tỉnh Lai Châu đã họp phiên thường kỳ.", "Ban Chấp"),
+    ("Đoàn đã thăm các tỉnh Nam Lào trong tuần.", "tỉnh Nam"),
+    ("Thị trưởng thành phố Pleven Georg Spartanski Petrov đã tiếp đoàn.", "thành phố Pleven Georg Spartanski Petrov"),
+])
+def test_what_is_not_a_name(text, absent):
+    assert absent not in actor_names(text)

@@ -196,6 +196,10 @@ def _gazetteer_pass(d: _Doc) -> None:
                     (nxt and _cap_word(nxt) and d.adjacent(i + length - 1, i + length)):
                 i += length
                 continue
+        if entry.kind not in ("country", "locality") and toks[i + length - 1].text in ("Party", "Vietnam") \
+                and i + length < n and toks[i + length].text == "Committee":
+            i += length  # "Lao People's Revolutionary Party Committee (of X)": a party committee, not the party
+            continue
         start = i
         if entry.kind == "country" and i >= 2 and _cap_word(toks[i - 2]) and d.adjacent(i - 2, i - 1) \
                 and d.adjacent(i - 1, i) and fold_key(f"{toks[i - 2].text} {toks[i - 1].text}") in _VI_STATE_PREFIXES:
@@ -256,6 +260,58 @@ def _unlisted_place_pass(d: _Doc) -> None:
         d.claim(i, k + 1, f"loc:{slug(name)}", "locality", country, name)
 
 
+_PLURAL_LEVELS = frozenset({"districts", "provinces", "prefectures", "counties", "communes", "towns", "cities"})
+
+
+def _listed_places_pass(d: _Doc) -> None:
+    """`An Lao, Tien Lang and Vinh Bao districts`: every name of a list before a plural level noun is a place
+    (a reference place inside a longer item, "Lao" of "An Lao", gives way to the item)."""
+    toks, n = d.toks, len(d.toks)
+    syllables = vn_name_parts()[1] | vn_name_parts()[0]
+    for k in range(1, n):
+        if toks[k].text not in _PLURAL_LEVELS or not d.adjacent(k - 1, k):
+            continue
+        items = _list_after(d, k + 2) if k + 2 < n and toks[k + 1].text == "of" else []
+        e = 0 if items else k
+        while e > 0:
+            s = e
+            while s > 0 and e - s < 3 and _cap_word(toks[s - 1]) and (d.adjacent(s - 1, s) or s == e) \
+                    and (toks[s - 1].text not in _NOT_PLACE_NAMES or toks[s - 1].text == "An" and s < e):
+                s -= 1
+            if s == e:
+                break
+            items.append((s, e))
+            if s >= 1 and toks[s - 1].text in (",", "and", "va"):
+                e = s - 1
+            else:
+                break
+        if len(items) < 2:
+            continue
+        for s, e in items:
+            inside = [c for c in d.claimed[s:e] if c is not None]
+            if any(c.start < s or c.end > e or c.kind not in ("locality", "country") for c in inside) \
+                    or any(c.start == s and c.end == e for c in inside):
+                continue  # part of something longer, or already the place itself
+            name = d.span_text(s, e)
+            country = "VN" if all(t.text in syllables for t in toks[s:e]) else _country_beside(d, s, e)
+            d.claim(s, e, f"loc:{slug(fold(name))}", "locality", country, name, override=True)
+
+
+def _list_after(d: _Doc, j: int) -> list[tuple[int, int]]:
+    """Items of a list of capitalised names starting at token j ("Do Son, An Lao and Vinh Bao")."""
+    toks, n, items = d.toks, len(d.toks), []
+    while j < n and _cap_word(toks[j]):
+        e = j
+        while e < n and e - j < 3 and _cap_word(toks[e]) and (e == j or d.adjacent(e - 1, e)):
+            e += 1
+        items.append((j, e))
+        if e + 1 < n and toks[e].text in (",", "and") and (toks[e + 1].text != "and" or e + 2 < n):
+            j = e + 2 if toks[e].text == "," and toks[e + 1].text == "and" else e + 1
+        else:
+            break
+    return items
+
+
 def _vi_unlisted_place_pass(d: _Doc) -> None:
     """`huyện Kỳ Sơn`, `thị xã Cửa Lò`, `tỉnh Xiêng Khoảng`: capitalised syllables after a lower-case Vietnamese
     level word are a place even when the reference data lacks it; its country is the one named beside it, else
@@ -272,6 +328,11 @@ def _vi_unlisted_place_pass(d: _Doc) -> None:
                 and toks[e].text not in _NAME_STOPS and not (e > i and _vn_name_at(d, e) and e + 2 < n
                                                              and _cap_word(toks[e + 2])):
             e += 1
+        syllables = vn_name_parts()[1] | vn_name_parts()[0]
+        if e - i >= 3 and not any(t.text in syllables for t in toks[i:e]):
+            e = i + 1  # "thành phố Kazanlak Nikolay Zlatanov Dimitrov": a foreign place is a word, a person follows
+        if e - i == 1 and fold_key(toks[i].text) in _VI_DIRECTIONS:
+            e = i  # "các tỉnh Nam Lào": a direction, not a name
         if e > i and d.free(i, e) and not _title_starting_at(d, i):
             original = d.span_text(i, e)
             country = _country_beside(d, i, e) or ("VN" if level in _VI_ONLY_LEVELS else None)
@@ -281,6 +342,8 @@ def _vi_unlisted_place_pass(d: _Doc) -> None:
 
 #: lower-case level words (folded) that open a place's name in Vietnamese, longest first
 _VI_LEVEL_PREFIXES = ("thi xa", "thi tran", "thanh pho", "huyen", "quan", "tinh", "bang", "xa", "phuong", "dac khu")
+#: directions written after a level word ("các tỉnh Bắc Lào"): never a place's whole name
+_VI_DIRECTIONS = frozenset({"nam", "bac", "dong", "tay", "trung"})
 #: levels that only Vietnam's units carry in Vietnamese text
 _VI_ONLY_LEVELS = frozenset({"thi xa", "thi tran", "xa", "phuong", "dac khu"})
 
@@ -391,6 +454,8 @@ def _body_pass(d: _Doc, home_key: str | None) -> None:
                 k = inside.end  # the form's first word ends the place's name ("Can Tho City| People's ...")
             elif k > 0 and toks[k - 1].text.lower() in _EN_LEVELS:
                 k -= 1
+            elif k > 1 and toks[k - 1].text in ("'s", "’s") and _locality_ending_at(d, k - 1):
+                k -= 1  # "Gunsan City's Department of ...": the body of the city
             before = _locality_ending_at(d, k)
             if before:
                 loc, start = before, before.start
@@ -476,6 +541,8 @@ def _org_pass(d: _Doc) -> None:
             s -= 1
         if s < h and toks[s].text == "-":
             s += 1
+        if s > 1 and toks[s - 1].text == "'s" and (owner := _locality_ending_at(d, s - 1)) is not None:
+            s = owner.start  # "Gunsan City's Department of Culture and Tourism": the city's own body
         # extend right over a head's second word ("Consulate General"), then connector + capitalised word
         e = h + 1
         if e < n and toks[e].text in _ORG_HEAD_CONTINUATIONS and d.adjacent(h, e):
@@ -486,6 +553,8 @@ def _org_pass(d: _Doc) -> None:
                 j += 1
             if toks[e].text == "and" and (_another_org_head(toks, j, _ORG_HEADS) or (s < h and e == h + 1)):
                 break  # "Samsung Electronics and Hyundai Motors", "Vietnam Airlines and Aeroflot": two bodies
+            if toks[e].text == "in" and head not in _IN_PLACE_HEADS:
+                break  # "Eastern International University in Binh Duong": where it is, not its name
             if _cap_word(toks[j]) and toks[j].text.lower() not in title_words and toks[j].text not in _NOT_ORG_HEADS \
                     and not _looks_like_person_start(d, j):
                 e = j + 1
@@ -515,6 +584,12 @@ def _org_pass(d: _Doc) -> None:
             country = "VN"
         key = _foreign_government_key(d, s, e, head) or _party_of_place(d, s, h, e) or f"org:{slug(name)}"
         d.claim(s, e, key, kind, country, name, override=True)
+
+
+#: heads whose names go on with "in <place>" ("Consulate General in Da Nang", "Chamber of Commerce in Vietnam")
+_IN_PLACE_HEADS = frozenset({"Embassy", "Consulate", "Office", "Mission", "Delegation", "Chamber", "Association",
+                             "Representative", "Agency", "Center", "Centre", "Council", "Union", "Federation",
+                             "Society", "Club", "Community"})
 
 
 def _another_org_head(toks: list[Token], j: int, heads: dict) -> bool:
@@ -782,6 +857,8 @@ def _person_pass(d: _Doc) -> None:
         prev = i - 1
         while prev >= 0 and toks[prev].text in (",", "."):
             prev -= 1
+        if prev >= 2 and toks[prev].text == ")" and toks[prev - 2].text == "(" and toks[prev - 1].text.isupper():
+            prev -= 3  # "... Cooperation Agency (JICA) Keiichiro Nakazawa": the body before its abbreviation
         context = False
         if prev >= 0:
             p = toks[prev]
@@ -1085,6 +1162,7 @@ def find_actors(text: str, main: str) -> DocActors:
     _gazetteer_pass(d)
     _subdivision_pass(d)
     _unlisted_place_pass(d)
+    _listed_places_pass(d)
     _vi_unlisted_place_pass(d)
     home = _home_locality(d)
     _body_pass(d, home)
