@@ -248,3 +248,25 @@ def test_names_of_bodies_places_and_people(text, kinds):
 ])
 def test_what_is_not_a_name(text, absent):
     assert absent not in actor_names(text)
+
+
+@pytest.mark.parametrize("text,person,not_person", [
+    ("On March 3, Mr. Tran Van Khoa, Vice Chairman of the province, hosted the guests.", "Tran Van Khoa", "On March"),
+    ("In Stung Treng there were Mr. Som Sophal-Governor of the province and Mr. Kim Jae-won.", "Som Sophal",
+     "Som Sophal-Governor"),
+])
+def test_dates_and_glued_titles_are_not_part_of_names(text, person, not_person):
+    found = actor_names(text)
+    assert found.get(person) == "person" and not_person not in found
+
+
+@pytest.mark.parametrize("text", [
+    "On October 2, Soc Trang held a ceremony to celebrate the 15th anniversary of its friendship with Kampong Speu.",
+    "Ngày 2/10, tỉnh Sóc Trăng tổ chức Lễ kỷ niệm 15 năm quan hệ hữu nghị với tỉnh Kampong Speu.",
+])
+def test_an_anniversary_ceremony_is_a_happening(text):
+    assert "cultural_exchange" in events(text)
+
+
+def test_an_anniversary_to_come_without_a_date_is_no_event():
+    assert events("Soc Trang and Kampong Speu will celebrate 15 years of friendship next year.") == []

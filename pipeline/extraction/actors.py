@@ -782,7 +782,8 @@ def _name_run(d: _Doc, i: int, max_len: int = 4) -> int:
         if e > i and not d.adjacent(e - 1, e) and t.text != "-":
             break
         if t.text == "-" and e + 1 < n and toks[e + 1].is_word and e > i \
-                and toks[e - 1].end == t.start and t.end == toks[e + 1].start:  # "Jin-ho", not "Whanau - Thị"
+                and toks[e - 1].end == t.start and t.end == toks[e + 1].start \
+                and toks[e + 1].text.lower() not in _title_words()[0]:  # "Jin-ho", not "Whanau - Thị", "Nguoi-President"
             e += 2
             continue
         if not _cap_word(t) or t.text in _NAME_STOPS or d.claimed[e] is not None:
@@ -828,6 +829,13 @@ def _title_ending_before(d: _Doc, i: int) -> int | None:
     return None
 
 
+_MONTHS = frozenset({"January", "February", "March", "April", "June", "July", "August", "September",
+                     "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
+                     "Sept", "Oct", "Nov", "Dec"})
+_NOT_NAME_STARTS = frozenset({"On", "In", "At", "From", "By", "During", "Since", "For", "To", "With", "After",
+                              "Before", "Over", "Under", "Last", "Next", "This", "That", "Early", "Late"})
+
+
 def _person_pass(d: _Doc) -> None:
     surnames, syllables = vn_name_parts()
     toks, n, caps = d.toks, len(d.toks), d.caps
@@ -849,8 +857,9 @@ def _person_pass(d: _Doc) -> None:
         if title_length and len(words) >= title_length + 2:
             i += title_length  # "Mayor Tom Tate", "Vice Governor Sato Kenji": the title, then the name
             continue
-        if len(words) < 2 or title_length:
-            i = max(e, i + 1)
+        if len(words) < 2 or title_length or (words[0] in _NOT_NAME_STARTS and words[0] not in surnames) \
+                or _MONTHS & set(words):
+            i = max(e, i + 1)  # "On July 10, Mr. ...": a date, not a person
             continue
         vn_shape = _vn_name_at(d, i) and all(w in syllables or w in surnames for w in words[1:]) \
             and not _title_starting_at(d, i)
