@@ -310,7 +310,7 @@ def _files_read(monkeypatch) -> list[str]:
 
 def _seed_copies(folder: Path) -> list[Path]:
     folder.mkdir()
-    for src in sorted((ROOT / "seeds").glob("*.txt")):
+    for src in GOLD_SETS["seeds"].documents():  # the five original articles
         shutil.copy(src, folder / src.name)
     return sorted(folder.iterdir())
 
