@@ -36,6 +36,7 @@ from pipeline.release.validation import ValidationFailed, validate_tables
 from schemas.records import TABLE_MODELS
 
 SEEDS = GOLD_SETS["seeds"].documents()  # the five original articles: small, and each unlike the others
+SEED_FOLDER = sorted((ROOT / "seeds").glob("*.txt"))  # every article of seeds/, the input of `dvc repro`
 PARADIP = [str(Path(sys.executable).with_name("paradip"))]
 FUZZ_MAX_BYTES = 40_000  # above every seed and its wrappings, so "too large" stays its own class
 FUZZ_PER_CLASS = 70
@@ -60,7 +61,14 @@ def _documents_by_file(release: Path) -> dict[str, dict]:
             for row in pq.read_table(release / "documents.parquet").to_pylist()}
 
 
-def test_fuzz_build_publishes_the_seeds_unchanged_and_quarantines_every_bad_entry(tmp_path, seed_release):
+@pytest.fixture(scope="module")
+def originals_release(tmp_path_factory, params) -> Path:
+    """The release of the five original seeds alone, as the fuzz build publishes them."""
+    folder = _seed_folder(tmp_path_factory.mktemp("originals") / "seeds")
+    return build(folder, tmp_path_factory.mktemp("originals-out"), params, path_prefix="seeds").release
+
+
+def test_fuzz_build_publishes_the_seeds_unchanged_and_quarantines_every_bad_entry(tmp_path, originals_release):
     folder = _seed_folder(tmp_path / "fuzz")
     planted = write_malformed(folder, SEEDS, FUZZ_PER_CLASS, FUZZ_MAX_BYTES)
     assert len(planted) >= 1000
@@ -86,13 +94,13 @@ def test_fuzz_build_publishes_the_seeds_unchanged_and_quarantines_every_bad_entr
     assert unmatched == []
     assert any("\\" in row["file"] for row in quarantined.values()), "the fuzz folder should have escaped names"
 
-    assert _documents_by_file(release) == _documents_by_file(seed_release.release)
+    assert _documents_by_file(release) == _documents_by_file(originals_release)
     for model in TABLE_MODELS:
         name = model.table.name
         if name in ("documents", "quarantine"):
             continue
         for ext in ("parquet", "jsonl"):
-            assert (release / f"{name}.{ext}").read_bytes() == (seed_release.release / f"{name}.{ext}").read_bytes(), \
+            assert (release / f"{name}.{ext}").read_bytes() == (originals_release / f"{name}.{ext}").read_bytes(), \
                 f"{name}.{ext} changed when bad entries sat beside the seeds"
     print(f"\nfuzz build: {len(SEEDS)} seeds + {len(planted)} malformed entries")
     for label, n, reason in counts(planted):
@@ -137,7 +145,7 @@ def test_build_that_loses_an_article_fails_and_publishes_nothing(tmp_path, param
     monkeypatch.setattr(build_module, "scan_folder", lossy)
     with pytest.raises(ValidationFailed) as info:
         build(ROOT / "seeds", tmp_path, params, path_prefix="seeds")
-    assert SEEDS[-1].name in str(info.value) and "neither published" in str(info.value)
+    assert SEED_FOLDER[-1].name in str(info.value) and "neither published" in str(info.value)
     assert not any(tmp_path.iterdir()), "something was published"
 
 
@@ -148,7 +156,7 @@ def test_dvc_validate_stage_checks_the_inventory(seed_release, tmp_path):
     stage = [sys.executable, "-m", "pipeline.validate", str(tmp_path / "resolve"), str(tmp_path / "out"), str(inputs)]
     ok = subprocess.run(stage, capture_output=True, text=True, cwd=ROOT)
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert f"inputs: {len(SEEDS)} entries = {len(SEEDS)} published + 0 quarantined" in ok.stdout
+    assert f"inputs: {len(SEED_FOLDER)} entries = {len(SEED_FOLDER)} published + 0 quarantined" in ok.stdout
 
     inputs.write_text(json.dumps([*list_inputs(ROOT / "seeds", "seeds"), "seeds/zz_lost.txt"]), encoding="utf-8")
     bad = subprocess.run(stage, capture_output=True, text=True, cwd=ROOT)
@@ -185,7 +193,7 @@ def test_unexpected_error_on_one_entry_quarantines_only_that_entry(tmp_path, mon
     import pipeline.extraction.reading as ingest
 
     real = ingest.segment
-    victim = SEEDS[1].read_text(encoding="utf-8")
+    victim = SEED_FOLDER[1].read_text(encoding="utf-8")
 
     def segment_with_a_bug(text):
         if text == victim:
@@ -194,8 +202,8 @@ def test_unexpected_error_on_one_entry_quarantines_only_that_entry(tmp_path, mon
 
     monkeypatch.setattr(ingest, "segment", segment_with_a_bug)
     docs, quarantine = ingest_folder(ROOT / "seeds", Params(), "seeds")
-    assert [d.document.source_path for d in docs] == [f"seeds/{p.name}" for p in SEEDS if p != SEEDS[1]]
-    assert [(q.file, q.reason) for q in quarantine] == [(f"seeds/{SEEDS[1].name}", "ingest_error")]
+    assert [d.document.source_path for d in docs] == [f"seeds/{p.name}" for p in SEED_FOLDER if p != SEED_FOLDER[1]]
+    assert [(q.file, q.reason) for q in quarantine] == [(f"seeds/{SEED_FOLDER[1].name}", "ingest_error")]
     assert "KeyError" in quarantine[0].message and "\x1b" not in quarantine[0].message
 
 
@@ -342,7 +350,7 @@ def test_an_extractor_bug_on_one_article_sets_only_that_article_aside(tmp_path, 
     from pipeline.runtime.build import build
 
     real = engine.extract_document
-    victim = SEEDS[2].read_text(encoding="utf-8")
+    victim = SEED_FOLDER[2].read_text(encoding="utf-8")
 
     def extract_with_a_bug(doc):
         if doc.text == victim.replace("\r\n", "\n") or victim.startswith(doc.text[:200]):
@@ -352,6 +360,6 @@ def test_an_extractor_bug_on_one_article_sets_only_that_article_aside(tmp_path, 
     monkeypatch.setattr(engine, "extract_document", extract_with_a_bug)
     result = build(ROOT / "seeds", tmp_path / "out", Params(version="0.0.1"), "seeds", jobs=1)
     quarantine = result.tables["quarantine"]
-    assert [(q["file"], q["reason"]) for q in quarantine] == [(f"seeds/{SEEDS[2].name}", "ingest_error")]
+    assert [(q["file"], q["reason"]) for q in quarantine] == [(f"seeds/{SEED_FOLDER[2].name}", "ingest_error")]
     assert "IndexError while extracting" in quarantine[0]["message"]
-    assert len(result.tables["documents"]) == len(SEEDS) - 1
+    assert len(result.tables["documents"]) == len(SEED_FOLDER) - 1
