@@ -270,3 +270,20 @@ def test_an_anniversary_ceremony_is_a_happening(text):
 
 def test_an_anniversary_to_come_without_a_date_is_no_event():
     assert events("Soc Trang and Kampong Speu will celebrate 15 years of friendship next year.") == []
+
+
+@pytest.mark.parametrize("text,absent", [
+    ("On June 2, the mayor urged Kumamoto to share port know-how towards signing a twinning deal.", "signing"),
+    ("On June 2, a concert in Hue marked the second anniversary of the signing of an MoU between Hue and Kanazawa.",
+     "signing"),
+    ("The governor said ties with Nam Dinh had deepened through friendship visits and youth camps.", "visit"),
+    ("Hiện nay, tỉnh Hưng Yên có 4 huyện đã ký kết hợp tác với các địa phương của tỉnh Chungcheongbuk.", "signing"),
+])
+def test_what_is_not_a_happening(text, absent):
+    assert absent not in events(text)
+
+
+def test_the_host_of_a_reception_told_afterwards_joins_that_reception():
+    text = ("Chiều 6/3, lãnh đạo tỉnh Bến Tre tiếp đoàn công tác của tỉnh Kratie. "
+            "Chủ trì buổi tiếp là ông Lê Minh Tâm, Phó Chủ tịch UBND tỉnh Bến Tre.")
+    assert events(text) == ["meeting"]

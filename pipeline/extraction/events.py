@@ -66,6 +66,7 @@ def _cues() -> dict:
         "modal": comp(r["modal_cues"]),
         "modal_unscheduled": comp([c for c in r["modal_cues"] if c not in r["scheduled_cues"]]),
         "agenda": comp(r["agenda_cues"]),
+        "strong_modal": comp(r["strong_modal_cues"]),
         "clause_modal": comp(r["clause_modal_cues"]),
         "agreements": {k: comp(v) for k, v in r["agreement_cues"].items()},
         "status": {k: comp(v) for k, v in r["agreement_status"].items()},
@@ -195,7 +196,8 @@ def _event_type(clause: str, precise_date: bool, original: str | None = None,
                     continue
                 if etype == "signing" and not _signs_something(clause, m):
                     continue
-                if not _is_modal(clause, m.start(), agenda) or precise_date:
+                if not _is_modal(clause, m.start(), agenda) or precise_date and not matches_any(
+                        cues["strong_modal"], clause, max(0, m.start() - 70), m.start() + 12):
                     found.append((0 if etype == "signing" else 1, m.start(), rank, etype, m))
                     break
     if not found:
@@ -224,8 +226,14 @@ def _without_names(folded: str, doc_actors: DocActors) -> str:
 
 def _signs_something(clause: str, m: re.Match) -> bool:
     """A signing trigger names what is signed ("signed an MoU", "le ky ket", "was signed"), not a past
-    agreement in passing ("the agreements signed between them")."""
+    agreement in passing ("the agreements signed between them", "the anniversary of the signing of")."""
+    if _ANNIVERSARY_OF.search(clause, max(0, m.start() - 40), m.start()):
+        return False
     return matches_any(_cues()["signing_object"], clause[max(0, m.start() - 40):m.end() + 90])
+
+
+_ANNIVERSARY_OF = re.compile(r"(?:anniversary|years) (?:of|since) (?:the )?$|\bky niem\b[^,.;]{0,30}(?:ngay )?$",
+                             re.IGNORECASE)
 
 
 def _is_modal(clause: str, upto: int, agenda: bool = False) -> bool:
