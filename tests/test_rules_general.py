@@ -287,3 +287,19 @@ def test_the_host_of_a_reception_told_afterwards_joins_that_reception():
     text = ("Chiều 6/3, lãnh đạo tỉnh Bến Tre tiếp đoàn công tác của tỉnh Kratie. "
             "Chủ trì buổi tiếp là ông Lê Minh Tâm, Phó Chủ tịch UBND tỉnh Bến Tre.")
     assert events(text) == ["meeting"]
+
+
+def test_a_province_named_like_its_capital_is_the_province_throughout():
+    found = find_actors(*(2 * ["Luang Namtha officials met Governor of Vientiane province. Vientiane grows fast."]))
+    vientiane = [a for a in found.actors.values() if a.kind == "locality" and "Vientiane" in (a.canonical or "")]
+    assert [a.canonical for a in vientiane] == ["Vientiane Province"]
+    assert len(vientiane[0].surfaces) == 2
+
+
+def test_a_document_about_a_provincial_city_means_the_city_by_its_bare_name():
+    text = "Bắc Giang tăng cường hợp tác. Lãnh đạo Thành phố Bắc Giang đã tiếp đoàn khách Hàn Quốc."
+    found = find_actors(text, text)
+    assert {a.canonical for a in found.actors.values() if a.kind == "locality"} == {"Bac Giang City"}
+    text = "Tỉnh Bắc Giang và Thành phố Bắc Giang đã tiếp đoàn khách Hàn Quốc."
+    found = find_actors(text, text)
+    assert {a.canonical for a in found.actors.values() if a.kind == "locality"} == {"Bac Giang", "Bac Giang City"}

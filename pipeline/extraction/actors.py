@@ -152,6 +152,10 @@ def _cap_word(tok: Token) -> bool:
 
 # --------------------------------------------------------------- gazetteer
 
+#: lower-case level words that open some reference names ("tỉnh Viêng Chăn" is the province, "Viêng Chăn" the capital)
+_LOWER_LEVEL_STARTS = frozenset({"tinh", "thanh", "thu"})
+
+
 def _gazetteer_pass(d: _Doc) -> None:
     gaz = gazetteer()
     toks, n, i, texts = d.toks, len(d.toks), 0, d.texts
@@ -162,7 +166,7 @@ def _gazetteer_pass(d: _Doc) -> None:
     lengths, caps = gaz.lengths, d.caps
     while i < n:
         text = texts[i]
-        if text not in lengths or not caps[i] and not text[:1].isdigit():
+        if text not in lengths or not caps[i] and not text[:1].isdigit() and text not in _LOWER_LEVEL_STARTS:
             i += 1
             continue
         hit = None
@@ -179,6 +183,9 @@ def _gazetteer_pass(d: _Doc) -> None:
             i += 1
             continue
         length, entry = hit
+        if i + length < n and texts[i + length] in ("province", "prefecture", "state") \
+                and (longer := gaz.lookup((*texts[i:i + length], texts[i + length].title()))) is not None:
+            length, entry = length + 1, longer  # "Vientiane province" is "Vientiane Province", not the capital
         words = " ".join(x.text for x in toks[i:i + length])
         if entry.kind == "country" and i + length < n and toks[i + length].text == "$" \
                 and d.adjacent(i + length - 1, i + length):
@@ -206,6 +213,29 @@ def _gazetteer_pass(d: _Doc) -> None:
             start = i - 2  # "Cộng hòa Azerbaijan", "Vương quốc Thái Lan": the state's formal name
         d.claim(start, i + length, entry.key, entry.kind, entry.country, entry.name)
         i += length
+
+
+def _bare_names_of_a_named_province(d: _Doc) -> None:
+    """A document that names "Vientiane province" means the province by a bare "Vientiane" too (not the capital)."""
+    provinces = {c.canonical[:-len(" Province")]: c for c in d.claims
+                 if c.kind == "locality" and c.canonical and c.canonical.endswith(" Province")}
+    # likewise a document about "thành phố Bắc Giang" that never says "tỉnh Bắc Giang" means the city
+    cities = {c.canonical[:-len(" City")]: c for c in d.claims
+              if c.kind == "locality" and c.canonical and c.canonical.endswith(" City") and c.key.startswith("vnloc:")}
+    for name in list(cities):
+        if any(c.canonical == name and _province_said(d, c) for c in d.claims):
+            del cities[name]
+    for c in d.claims:
+        wider = provinces.get(c.canonical or "") or cities.get(c.canonical or "")
+        if wider is not None and c.kind == "locality":
+            c.key, c.country, c.canonical = wider.key, wider.country, wider.canonical
+
+
+def _province_said(d: _Doc, c: _Claim) -> bool:
+    """The place is named as a province: "tỉnh X", "X province", "the province of X"."""
+    before = d.lows[c.start - 1] if c.start > 0 else ""
+    after = d.lows[c.end] if c.end < len(d.toks) else ""
+    return before in ("tinh", "of") or after in ("province", "provincial")
 
 
 def _subdivision_pass(d: _Doc) -> None:
@@ -1169,6 +1199,7 @@ def find_actors(text: str, main: str) -> DocActors:
     """Actors, mentions and roles of one document; `main` is `text` with non-main parts blanked."""
     d = _Doc(text, main)
     _gazetteer_pass(d)
+    _bare_names_of_a_named_province(d)
     _subdivision_pass(d)
     _unlisted_place_pass(d)
     _listed_places_pass(d)
