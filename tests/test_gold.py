@@ -1,7 +1,7 @@
 """Regression: the extractor's scores against the gold annotations shipped with the tests, with `paradip evaluate`.
 
-Seeds are scored on the committed release; the dev articles (`tests/dev/`) and the project's own held-out
-articles (`tests/heldout/`) on fresh builds. The floors sit just under the scores reached so far; a rule
+Seeds are scored on the committed release; the dev articles (`tests/dev/`), the project's own held-out
+articles (`tests/heldout/`) and the real corpus (`tests/corpus/`) on fresh builds. The floors sit just under the scores reached so far; a rule
 change that loses ground fails here. `tests/test_evaluate.py` checks the scorer itself.
 """
 from __future__ import annotations
@@ -19,11 +19,15 @@ from pipeline.runtime.build import build
 FLOORS = {
     "seeds": {"overall_f1": 0.98, "actors": 0.97, "events": 0.97, "agreements": 0.97, "cross_document": 0.95},
     "dev": {"overall_f1": 0.91, "actors": 0.94, "events": 0.89, "agreements": 0.90, "cross_document": 0.95},
-    "heldout": {"overall_f1": 0.83, "actors": 0.89, "events": 0.75, "agreements": 0.84, "cross_document": 0.94},
+    "heldout": {"overall_f1": 0.85, "actors": 0.91, "events": 0.77, "agreements": 0.87, "cross_document": 0.94},
+    "corpus": {"overall_f1": 0.77, "actors": 0.84, "events": 0.69, "agreements": 0.79, "cross_document": 0.98},
 }
+#: false merges the scorer counts on a set today (the corpus: bare "Bắc Giang" read as the province in a story
+#: about the city, twice); a new one fails
+KNOWN_FALSE_MERGES = {"corpus": 2}
 
 
-def _check(report: dict, floors: dict, expected_documents: int) -> None:
+def _check(report: dict, floors: dict, expected_documents: int, false_merges: int = 0) -> None:
     got = {"overall_f1": report["overall_f1"], "actors": report["actors"]["f1"], "events": report["events"]["f1"],
            "agreements": report["agreements"]["f1"], "cross_document": report["cross_document"]["recall"]}
     print(got)
@@ -31,7 +35,7 @@ def _check(report: dict, floors: dict, expected_documents: int) -> None:
     assert report["missing_documents"] == []
     assert {k: v for k, v in got.items() if v < floors[k]} == {}
     assert report["boilerplate_leaks"] == []
-    assert report["cross_document"]["false_merges"] == 0
+    assert report["cross_document"]["false_merges"] <= false_merges
 
 
 def _gold_files(name: str) -> int:
@@ -42,11 +46,11 @@ def test_seed_scores(committed_release):
     _check(evaluate_release(GOLD_SETS["seeds"].gold, committed_release).to_dict(), FLOORS["seeds"], _gold_files("seeds"))
 
 
-@pytest.mark.parametrize("name", ["dev", "heldout"])
+@pytest.mark.parametrize("name", ["dev", "heldout", "corpus"])
 def test_scores_of_a_fresh_build(name, tmp_path):
     gold, docs = GOLD_SETS[name].gold, GOLD_SETS[name].copy_documents(tmp_path / "input")
     release = _build(docs, tmp_path)
-    _check(evaluate_release(gold, release).to_dict(), FLOORS[name], _gold_files(name))
+    _check(evaluate_release(gold, release).to_dict(), FLOORS[name], _gold_files(name), KNOWN_FALSE_MERGES.get(name, 0))
 
 
 def _build(docs: Path, tmp_path: Path) -> Path:
