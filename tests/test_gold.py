@@ -21,20 +21,23 @@ FLOORS = {
     "dev": {"overall_f1": 0.91, "actors": 0.94, "events": 0.89, "agreements": 0.90, "cross_document": 0.95},
     "heldout": {"overall_f1": 0.85, "actors": 0.91, "events": 0.77, "agreements": 0.87, "cross_document": 0.94},
     "corpus": {"overall_f1": 0.77, "actors": 0.84, "events": 0.69, "agreements": 0.79, "cross_document": 0.98},
+    "fresh": {"overall_f1": 0.74, "actors": 0.84, "events": 0.62, "agreements": 0.75, "cross_document": 0.99},
 }
 #: false merges the scorer counts on a set today (the corpus: bare "Bắc Giang" read as the province in a story
 #: about the city, twice); a new one fails
 KNOWN_FALSE_MERGES = {"corpus": 2}
+#: page-noise names that become actors today (fresh: one, on a page nobody tuned on); a new one fails
+KNOWN_LEAKS = {"fresh": 1}
 
 
-def _check(report: dict, floors: dict, expected_documents: int, false_merges: int = 0) -> None:
+def _check(report: dict, floors: dict, expected_documents: int, false_merges: int = 0, leaks: int = 0) -> None:
     got = {"overall_f1": report["overall_f1"], "actors": report["actors"]["f1"], "events": report["events"]["f1"],
            "agreements": report["agreements"]["f1"], "cross_document": report["cross_document"]["recall"]}
     print(got)
     assert len(report["documents"]) == expected_documents
     assert report["missing_documents"] == []
     assert {k: v for k, v in got.items() if v < floors[k]} == {}
-    assert report["boilerplate_leaks"] == []
+    assert len(report["boilerplate_leaks"]) <= leaks, report["boilerplate_leaks"]
     assert report["cross_document"]["false_merges"] <= false_merges
 
 
@@ -46,11 +49,12 @@ def test_seed_scores(committed_release):
     _check(evaluate_release(GOLD_SETS["seeds"].gold, committed_release).to_dict(), FLOORS["seeds"], _gold_files("seeds"))
 
 
-@pytest.mark.parametrize("name", ["dev", "heldout", "corpus"])
+@pytest.mark.parametrize("name", ["dev", "heldout", "corpus", "fresh"])
 def test_scores_of_a_fresh_build(name, tmp_path):
     gold, docs = GOLD_SETS[name].gold, GOLD_SETS[name].copy_documents(tmp_path / "input")
     release = _build(docs, tmp_path)
-    _check(evaluate_release(gold, release).to_dict(), FLOORS[name], _gold_files(name), KNOWN_FALSE_MERGES.get(name, 0))
+    _check(evaluate_release(gold, release).to_dict(), FLOORS[name], _gold_files(name),
+           KNOWN_FALSE_MERGES.get(name, 0), KNOWN_LEAKS.get(name, 0))
 
 
 def _build(docs: Path, tmp_path: Path) -> Path:

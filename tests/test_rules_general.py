@@ -143,6 +143,18 @@ def test_other_stories_on_the_page_are_noise(lines, story_place, noise_places):
     assert story_place in kept and [p for p in noise_places if p in kept] == []
 
 
+@pytest.mark.parametrize("menu", [
+    ["• Tuyen Quang", "  • Yen Bai", "  • Phu Tho", "  • Vinh Phuc", "  • Bac Ninh"],
+    ["Home", "Politics", "Business", "Tra Vinh", "Soc Trang", "Society", "Sports"],
+])
+def test_navigation_menus_are_page_noise(menu):
+    page = "\n".join([*menu, "Yen Bai deepens ties with Luang Prabang",
+                      "Yen Bai province and Luang Prabang of Laos agreed on Tuesday to widen their cooperation in "
+                      "farming, tourism and the training of officials over the next five years."])
+    kept = _kept_text(page)
+    assert "Luang Prabang" in kept and "Phu Tho" not in kept and "Soc Trang" not in kept
+
+
 def test_a_line_of_only_a_short_parenthesis_is_a_credit():
     page = "\n".join([
         "Nghe An and Xiengkhouang review cooperation",

@@ -263,12 +263,38 @@ def _is_story_card(s: str) -> bool:
     return len(_GLUED_HEADLINES.findall(s)) >= 2 and not s.endswith(_SENTENCE_PUNCT)
 
 
+_MENU_ITEM = re.compile(r"^(?:[•·▪►»*+-]|\d{1,2}[.)])\s*\S")  # "• Binh Duong", "- Home", "3) Sports"
+_MENU_MIN_ITEMS = 4  # bulleted items in a row
+_MENU_MIN_BARE = 6  # unbulleted one-to-three-word lines in a row
+
+
+def _menu_runs(content: list[_Line]) -> set[int]:
+    """Navigation lists: four or more short bulleted items in a row, or six or more lines of one to three
+    words without punctuation (province menus, category lists, tag clouds)."""
+    def short(s: str, words: int) -> bool:
+        return len(s.split()) <= words and not s.endswith(_SENTENCE_PUNCT)
+
+    drop: set[int] = set()
+    for test, minimum in ((lambda s: bool(_MENU_ITEM.match(s)) and short(s, 6), _MENU_MIN_ITEMS),
+                          (lambda s: short(s, 3) and not _MENU_ITEM.match(s), _MENU_MIN_BARE)):
+        run: list[int] = []
+        for i, line in enumerate([*content, None]):
+            if line is not None and test(line.stripped):
+                run.append(i)
+                continue
+            if len(run) >= minimum:
+                drop.update(run)
+            run = []
+    return drop
+
+
 def _story_lists(content: list[_Line], headline_max: int) -> list[_Line]:
     """Lines that list other stories: after the first paragraph, a run of three or more headlines (dates
     between them allowed), and at the end of the page two or more headlines each with a short teaser."""
     shapes = [_line_shape(ln, headline_max) for ln in content]
     first_paragraph = next((i for i, sh in enumerate(shapes) if sh == "P"), len(shapes))
     drop = {i for i, ln in enumerate(content) if _is_story_card(ln.stripped)}
+    drop |= _menu_runs(content)
     i = first_paragraph + 1
     while i < len(shapes):
         j, headlines = i, 0
