@@ -27,7 +27,7 @@ from schemas.vocab import (
     Sector,
 )
 
-SCHEMA_VERSION = "1.1.0"
+SCHEMA_VERSION = "1.2.0"
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,9 @@ class Document(Record):
     n_chars: int = Field(gt=0, description="characters of the main text")
     text_length: int = Field(gt=0, description="characters of the decoded text that spans point into")
     encoding: str = Field(min_length=1, description="how the raw bytes were decoded")
+    url: Optional[str] = Field(None, min_length=1, description="the article's address: the HTML page's canonical "
+                               "or og:url link (null for text files)")
+    site: Optional[str] = Field(None, min_length=1, description="the publishing site's name as the HTML page gives it")
 
     @model_validator(mode="after")
     def _precision_with_date(self):

@@ -160,7 +160,7 @@ def test_vectorised_non_empty_string_check_agrees_with_python_strip():
 def _rows(doc_id: str, events: list[dict], actors: list[tuple]) -> dict:
     document = {"doc_id": doc_id, "sha256": "0" * 64, "title": None, "published": None,
                 "published_precision": None, "language": "en", "outlet": None, "dateline": None, "n_chars": 10,
-                "text_length": 10, "encoding": "utf-8"}
+                "text_length": 10, "encoding": "utf-8", "url": None, "site": None}
     return {"document": document, "as_of": None, "mentions": ([], [], [], []), "roles": ([], [], []),
             "rows_valid": True, "actors": actors, "events": events, "agreements": []}
 

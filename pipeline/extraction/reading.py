@@ -1,7 +1,7 @@
 """Reading one article: raw bytes -> decoded NFC text, main-text ranges and its document record, or `Rejected`.
 
 For every readable file the ingest stage and the build's workers call `ingest_article`: it decodes the
-bytes (UTF-8, UTF-16, legacy code pages), strips HTML, finds the main text (`segment`), detects the
+bytes (UTF-8, UTF-16, legacy code pages), reads an HTML page's article (`html.read_page`), finds the main text (`segment`), detects the
 language and makes the `Document` record, or raises `Rejected` with a quarantine reason code.
 `main_text_key` is the identity of a main text, by which near-duplicates are found.
 """
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from pipeline.core.ids import make_id
 from pipeline.core.params import Params
+from pipeline.extraction.html import read_page
 from pipeline.extraction.segment import segment
 from pipeline.extraction.text import fold, nfc
 from schemas.records import Document
@@ -96,58 +97,23 @@ def detect_language(text: str) -> str | None:
     return None
 
 
-def _html_to_text(html: str) -> str:
-    from html.parser import HTMLParser
-
-    class _Text(HTMLParser):
-        skip = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript", "title"}
-
-        def __init__(self):
-            super().__init__()
-            self.parts: list[str] = []
-            self.depth = 0
-
-        def handle_starttag(self, tag, attrs):
-            if tag in self.skip:
-                self.depth += 1
-            elif tag in ("p", "br", "div", "h1", "h2", "h3", "li", "figcaption"):
-                self.parts.append("\n")
-
-        def handle_endtag(self, tag):
-            if tag in self.skip and self.depth:
-                self.depth -= 1
-
-        def handle_data(self, data):
-            if not self.depth:
-                self.parts.append(data)
-
-        def parse_marked_section(self, i, report=1):
-            try:
-                return super().parse_marked_section(i, report)
-            except AssertionError:  # `<![unknown ...`: skip it to the next `>`, as browsers do
-                end = self.rawdata.find(">", i)
-                return -1 if end < 0 else end + 1
-
-    parser = _Text()
-    parser.feed(html)
-    parser.close()
-    lines = [" ".join(line.split()) for line in "".join(parser.parts).split("\n")]
-    return "\n".join(line for line in lines if line)
-
-
-def ingest_bytes(raw: bytes, source_path: str, params: Params) -> IngestedDocument:
-    """One article's bytes -> its document record and main text. Raises `Rejected`."""
+def ingest_bytes(raw: bytes, source_path: str, params: Params, url: str | None = None) -> IngestedDocument:
+    """One article's bytes -> its document record and main text. Raises `Rejected`. `url` is where the
+    bytes came from, when known (a WARC record's target)."""
     if len(raw) > params.max_file_bytes:
         raise Rejected("too_large", f"{len(raw)} bytes, over the limit of {params.max_file_bytes} (params.yaml)")
     if not raw.strip():
         raise Rejected("empty", "empty or whitespace-only file")
     text, encoding = decode(raw)
     text = nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
+    page = None
     if _HTML.search(text[:2000]):
-        text = _html_to_text(text)
+        page = read_page(text, url)
         encoding += "+html"
-        if not text.strip():
-            raise Rejected("html_without_text", "HTML page without article text")
+        if page is None or page.body_chars < params.min_main_chars:
+            raise Rejected("html_without_text", f"HTML page without article text ({page.body_chars if page else 0} "
+                                                f"characters, minimum {params.min_main_chars})")
+        text = nfc(page.text)
     if not text.strip():
         raise Rejected("empty", "no text after decoding")
     seg = segment(text)
@@ -159,10 +125,14 @@ def ingest_bytes(raw: bytes, source_path: str, params: Params) -> IngestedDocume
     if language is None:
         raise Rejected("unsupported_language", "main text is neither English nor Vietnamese")
     sha = hashlib.sha256(raw).hexdigest()
+    published, precision = seg.published, seg.published_precision
+    if published is None and page is not None and page.published is not None:
+        published, precision = page.published, "day"
     document = Document(
         doc_id=make_id("doc", sha), source_path=source_path, sha256=sha, title=seg.title,
-        published=seg.published, published_precision=seg.published_precision, language=language,
-        outlet=seg.outlet, dateline=seg.dateline, n_chars=seg.n_chars, text_length=len(text), encoding=encoding)
+        published=published, published_precision=precision, language=language,
+        outlet=seg.outlet, dateline=seg.dateline, n_chars=seg.n_chars, text_length=len(text), encoding=encoding,
+        url=(page.url if page is not None else None) or url, site=page.site if page is not None else None)
     return IngestedDocument(document, text, seg.kept)
 
 

@@ -21,7 +21,7 @@ _TIME = re.compile(r"\b\d{1,2}:\d\d\b")
 _MENU_SPLIT = re.compile(r"\s{2,}|\s*[|•·»]\s*")
 _TITLE_STAMP = re.compile(r"\((\d{1,2}:\d\d\s+\d{1,2}[/-]\d{1,2}[/-](?:19|20)\d\d)\)\s*$")
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_SENTENCE_PUNCT = tuple('.!?:;"”)…')
+_SENTENCE_PUNCT = tuple('.!?:;"”)…。！？')
 _KEPT_RUN = re.compile(rb"\x01+")  # a run of kept characters in the keep mask
 
 
@@ -272,7 +272,7 @@ def _menu_runs(content: list[_Line]) -> set[int]:
     """Navigation lists: four or more short bulleted items in a row, or six or more lines of one to three
     words without punctuation (province menus, category lists, tag clouds)."""
     def short(s: str, words: int) -> bool:
-        return len(s.split()) <= words and not s.endswith(_SENTENCE_PUNCT)
+        return len(s.split()) <= words and len(s) <= 12 * words and not s.endswith(_SENTENCE_PUNCT)
 
     drop: set[int] = set()
     for test, minimum in ((lambda s: bool(_MENU_ITEM.match(s)) and short(s, 6), _MENU_MIN_ITEMS),

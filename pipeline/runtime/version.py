@@ -2,7 +2,7 @@
 
 That is the source of every module the per-document work runs
 (`EXTRACTOR_MODULES`; a test checks the list against what a worker
-imports) with the versions of the libraries whose data it reads (pycountry), the
+imports) with the versions of the libraries whose data or rules it uses (pycountry, trafilatura), the
 reference data and rules (`pipeline.extraction.gazetteer.reference_digest`),
 the ingest parameters and Python's major.minor (pickled outcomes). The
 extraction cache is keyed by it, and Dask workers must report the same one.
@@ -26,12 +26,12 @@ EXTRACTOR_MODULES = (
     "pipeline.extraction.reading", "pipeline.extraction.segment", "pipeline.extraction.dates",
     "pipeline.extraction.text", "pipeline.extraction.gazetteer", "pipeline.extraction.actors",
     "pipeline.extraction.events", "pipeline.extraction.document", "pipeline.extraction.docrows",
-    "pipeline.extraction.subdivisions",
+    "pipeline.extraction.subdivisions", "pipeline.extraction.html",
     "pipeline.core.ids", "pipeline.core.params", "schemas.records", "schemas.vocab",
 )
 
-#: libraries whose data the extractor reads (ISO 3166-2 subdivisions)
-DATA_LIBRARIES = ("pycountry",)
+#: libraries whose data or rules decide an article's outcome (ISO 3166-2 subdivisions; HTML main text and dates)
+DATA_LIBRARIES = ("pycountry", "trafilatura", "htmldate", "justext", "lxml")
 
 
 @lru_cache(maxsize=1)
