@@ -29,6 +29,8 @@ from pipeline.quality.evaluate import evaluate_input, evaluate_release, report_l
 from pipeline.quality.gold import GoldError
 from pipeline.core.params import PARAMS_FILE, Params, load_params
 from pipeline.runtime.progress import progress_tracker
+from pipeline.runtime.inputs import MetadataError, read_metadata
+from pipeline.runtime.warc import is_archive
 from pipeline.release.publishing import ReleaseExists
 from pipeline.release.validation import ValidationFailed, validate_tables
 from schemas.records import TABLE_MODELS
@@ -69,7 +71,8 @@ def _build_params(params_file: Path, version: str | None) -> Params:
 
 @app.command("build", epilog=EXIT_CODES_HELP)
 def build_command(
-    input: Path = typer.Option(..., "--input", exists=True, file_okay=False, help="Folder of .txt articles."),
+    input: Path = typer.Option(..., "--input", exists=True,
+                               help="Folder of articles (.txt, .html, .warc, .warc.gz files), or one WARC archive."),
     out: Path = typer.Option(..., "--out", help="Dataset folder; the release goes to OUT/<version>/."),
     params_file: Path = typer.Option(Path("params.yaml"), "--params", help="params.yaml with release.version."),
     version: str = typer.Option(None, "--version", help="Override the release version."),
@@ -79,15 +82,24 @@ def build_command(
     scheduler: str = typer.Option(None, "--scheduler", help="Dask scheduler address (with --engine dask)."),
     cache_dir: Path = typer.Option(None, "--cache-dir", help="Extraction cache folder [default: ~/.cache/paradip]."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Extract every article, read and write no cache."),
+    metadata_file: Path = typer.Option(None, "--metadata", exists=True, dir_okay=False,
+                                       help="CSV (or .tsv) with a header: file, url and/or site (or outlet): "
+                                            "the address and site of files of INPUT, by file name."),
 ) -> None:
     """Run every stage (ingest, extract, resolve, validate, publish) on INPUT into OUT."""
+    if input.is_file() and not is_archive(input.name):
+        raise _fail(f"build: {input}: --input takes a folder or a WARC archive (.warc, .warc.gz)", EXIT_USAGE)
     if engine not in ENGINES:
         raise _fail(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}", EXIT_USAGE)
     params = _build_params(params_file, version)
     try:
+        metadata = read_metadata(metadata_file) if metadata_file else None
+    except MetadataError as exc:
+        raise _fail(f"build: {exc}", EXIT_USAGE)
+    try:
         with progress_tracker(enabled=not quiet) as track:
             result = build(input, out, params, track=track, engine=engine, jobs=jobs, scheduler=scheduler,
-                           cache_dir=None if no_cache else (cache_dir or default_cache_dir()))
+                           cache_dir=None if no_cache else (cache_dir or default_cache_dir()), metadata=metadata)
     except (ValidationFailed, ReleaseExists) as exc:
         raise _fail(str(exc))
     except ValueError as exc:  # a release version that is not X.Y.Z

@@ -1,8 +1,9 @@
 """Stage 1, ingest: the input folder -> document records with their main text, the inventory and the quarantine.
 
-    python -m pipeline.ingest seeds build/ingest/documents.jsonl
+    python -m pipeline.ingest seeds build/ingest/documents.jsonl [--metadata seeds.csv]
 
-Writes `documents.jsonl` (one `IngestedDocument` per published article), and beside it `inputs.json`
+`--metadata` names a CSV of the articles' addresses and sites (`file,url,site`; see the README). Writes
+`documents.jsonl` (one `IngestedDocument` per published article), and beside it `inputs.json`
 (every entry of the folder, as the release names it) and `quarantine.jsonl` (every entry set aside,
 with its reason). Every entry ends up in exactly one of the two. Reading the folder is
 `pipeline.runtime.inputs`; reading one article is `pipeline.extraction.reading`.
@@ -14,12 +15,22 @@ import sys
 from pathlib import Path
 
 from pipeline.core.params import load_params
-from pipeline.runtime.inputs import ingest_folder, list_inputs
+from pipeline.runtime.inputs import MetadataError, ingest_folder, list_inputs, read_metadata
 
 
 def main(argv: list[str] | None = None) -> None:
-    input_dir, out_file = (Path(a) for a in (argv or sys.argv[1:]))
-    docs, quarantine = ingest_folder(input_dir, load_params())
+    args = list(argv or sys.argv[1:])
+    metadata = None
+    if "--metadata" in args:
+        at = args.index("--metadata")
+        metadata_file = Path(args[at + 1])
+        del args[at:at + 2]
+        try:
+            metadata = read_metadata(metadata_file)
+        except MetadataError as exc:
+            sys.exit(f"ingest: {exc}")
+    input_dir, out_file = (Path(a) for a in args)
+    docs, quarantine = ingest_folder(input_dir, load_params(), metadata=metadata)
     out_file.parent.mkdir(parents=True, exist_ok=True)
     out_file.with_name("inputs.json").write_text(json.dumps(list_inputs(input_dir), ensure_ascii=False, indent=0)
                                                  + "\n", encoding="utf-8")

@@ -100,9 +100,10 @@ class Document(Record):
     n_chars: int = Field(gt=0, description="characters of the main text")
     text_length: int = Field(gt=0, description="characters of the decoded text that spans point into")
     encoding: str = Field(min_length=1, description="how the raw bytes were decoded")
-    url: Optional[str] = Field(None, min_length=1, description="the article's address: the HTML page's canonical "
-                               "or og:url link (null for text files)")
-    site: Optional[str] = Field(None, min_length=1, description="the publishing site's name as the HTML page gives it")
+    url: Optional[str] = Field(None, min_length=1, description="the article's address: the metadata file's, else the "
+                               "HTML page's canonical or og:url link, else the WARC record's target URI")
+    site: Optional[str] = Field(None, min_length=1, description="the publishing site's name: the metadata file's, "
+                                "else the HTML page's")
 
     @model_validator(mode="after")
     def _precision_with_date(self):

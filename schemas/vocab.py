@@ -99,6 +99,9 @@ class QuarantineReason(StrEnum):
     BAD_FILE_NAME = "bad_file_name"
     UNREADABLE = "unreadable"
     INGEST_ERROR = "ingest_error"
+    HTTP_ERROR = "http_error"  # a WARC response record with an HTTP status other than 2xx
+    NOT_HTML = "not_html"  # a WARC response record whose payload is not an HTML page
+    WARC_TRUNCATED = "warc_truncated"  # a WARC archive that ends inside this record
 
 
 #: CAMEO codes (codebook section 3). A reception of a visitor is 043, other meetings 040.

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.runtime.build import build  # noqa: E402
+from pipeline.runtime.inputs import read_metadata  # noqa: E402
 from pipeline.core.params import load_params  # noqa: E402
 from pipeline.quality.sets import GOLD_SETS as _SETS  # noqa: E402
 
@@ -48,9 +49,9 @@ def params():
 
 @pytest.fixture(scope="session")
 def seed_release(tmp_path_factory, params):
-    """A release built in-process from seeds/, as `paradip build` does."""
+    """A release built in-process from seeds/ with seeds.csv, as `dvc repro` does."""
     out = tmp_path_factory.mktemp("dataset")
-    return build(ROOT / "seeds", out, params, path_prefix="seeds")
+    return build(ROOT / "seeds", out, params, path_prefix="seeds", metadata=read_metadata(ROOT / "seeds.csv"))
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import pipeline.runtime.build as build_module
+from pipeline.runtime.inputs import read_metadata
 import pipeline.release.publishing as publish_module
 from pipeline.core.aside import aside_pool
 from pipeline.core.spill import SpilledTables
@@ -81,7 +82,8 @@ def test_release_bytes_do_not_depend_on_which_process_draws_the_charts(seed_rele
     monkeypatch.setattr(build_module, "EARLY_ASIDE_MAX_INPUTS", -1)
     if where == "building process":
         monkeypatch.setattr(publish_module, "CHARTS_ASIDE_MAX_ROWS", -1)
-    release = build_module.build(ROOT / "seeds", tmp_path, params, path_prefix="seeds").release
+    release = build_module.build(ROOT / "seeds", tmp_path, params, path_prefix="seeds",
+                                 metadata=read_metadata(ROOT / "seeds.csv")).release
     names = sorted(p.name for p in release.iterdir())
     assert names == sorted(p.name for p in seed_release.release.iterdir())
     assert {"events_per_year.png", "partner_network.png"} <= set(names)

@@ -97,9 +97,9 @@ def detect_language(text: str) -> str | None:
     return None
 
 
-def ingest_bytes(raw: bytes, source_path: str, params: Params, url: str | None = None) -> IngestedDocument:
-    """One article's bytes -> its document record and main text. Raises `Rejected`. `url` is where the
-    bytes came from, when known (a WARC record's target)."""
+def ingest_bytes(raw: bytes, source_path: str, params: Params) -> IngestedDocument:
+    """One article's bytes -> its document record and main text. Raises `Rejected`. The bytes alone decide
+    it (outcomes are cached by content): an address the input gives joins later (`runtime.inputs.with_source`)."""
     if len(raw) > params.max_file_bytes:
         raise Rejected("too_large", f"{len(raw)} bytes, over the limit of {params.max_file_bytes} (params.yaml)")
     if not raw.strip():
@@ -108,7 +108,7 @@ def ingest_bytes(raw: bytes, source_path: str, params: Params, url: str | None =
     text = nfc(text.replace("\r\n", "\n").replace("\r", "\n"))
     page = None
     if _HTML.search(text[:2000]):
-        page = read_page(text, url)
+        page = read_page(text)
         encoding += "+html"
         if page is None or page.body_chars < params.min_main_chars:
             raise Rejected("html_without_text", f"HTML page without article text ({page.body_chars if page else 0} "
@@ -132,7 +132,7 @@ def ingest_bytes(raw: bytes, source_path: str, params: Params, url: str | None =
         doc_id=make_id("doc", sha), source_path=source_path, sha256=sha, title=seg.title,
         published=published, published_precision=precision, language=language,
         outlet=seg.outlet, dateline=seg.dateline, n_chars=seg.n_chars, text_length=len(text), encoding=encoding,
-        url=(page.url if page is not None else None) or url, site=page.site if page is not None else None)
+        url=page.url if page is not None else None, site=page.site if page is not None else None)
     return IngestedDocument(document, text, seg.kept)
 
 

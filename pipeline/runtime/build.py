@@ -31,7 +31,8 @@ from pipeline.runtime.cache import ExtractionCache, FileHashes
 from pipeline.runtime.checkpoint import Checkpoint, FoldCheckpoints, entry_key
 from pipeline.runtime.engine import Engine, open_engine, process_one
 from pipeline.extraction.reading import Rejected
-from pipeline.runtime.inputs import InputFile, quarantine_entry, list_inputs, near_duplicate_message, scan_folder, unreadable_entry
+from pipeline.runtime.inputs import (InputFile, Source, list_inputs, near_duplicate_message, quarantine_entry,
+                                     scan_folder, unreadable_entry, with_source)
 from pipeline.core.params import Params
 from pipeline.runtime.progress import Track, no_track
 from pipeline.release.publishing import publish
@@ -226,7 +227,8 @@ def _gc_paused():
 def build_tables(input_dir: Path, params: Params, path_prefix: str | None = None, track: Track = no_track, *,
                  engine: str = "local", jobs: int | None = 1, scheduler: str | None = None,
                  cache_dir: Path | None = None, spill_dir: Path | None = None, batch_size: int = BATCH_SIZE,
-                 wave_size: int = WAVE_SIZE, total: int | None = None) -> tuple[Mapping[str, pa.Table], BuildStats]:
+                 wave_size: int = WAVE_SIZE, total: int | None = None, metadata: Mapping[str, Source] | None = None,
+                 ) -> tuple[Mapping[str, pa.Table], BuildStats]:
     """Corpus tables of every entry of `input_dir` (see the module docstring), and what the build did.
 
     With `cache_dir`, outcomes and file hashes are cached there, and the build resumes from the fold
@@ -239,8 +241,9 @@ def build_tables(input_dir: Path, params: Params, path_prefix: str | None = None
 
     def scan():
         if cache:
-            return scan_folder(input_dir, params, path_prefix, hashes, known=cache.known().__contains__)
-        return scan_folder(input_dir, params, path_prefix)
+            return scan_folder(input_dir, params, path_prefix, hashes, known=cache.known().__contains__,
+                               metadata=metadata)
+        return scan_folder(input_dir, params, path_prefix, metadata=metadata)
 
     # from the resume until the tables are finished, no other build removes the checkpoint resumed from
     with checkpoints.in_use() if checkpoints else nullcontext():
@@ -302,7 +305,7 @@ class _Fold:
                 key = None
         entry = self.seen.entry(item, outcome)
         if entry is None:
-            self.resolver.add(outcome[1], item.name)
+            self.resolver.add({**outcome[1], "document": with_source(outcome[1]["document"], item)}, item.name)
         else:
             stats.quarantined += 1
             self.resolver.add_quarantine(entry)
@@ -374,7 +377,7 @@ class _Seen:
 
 def build(input_dir: Path, out_dir: Path, params: Params, path_prefix: str | None = None, track: Track = no_track,
           *, engine: str = "local", jobs: int | None = 1, scheduler: str | None = None, cache_dir: Path | None = None,
-          batch_size: int = BATCH_SIZE) -> BuildResult:
+          batch_size: int = BATCH_SIZE, metadata: Mapping[str, Source] | None = None) -> BuildResult:
     """Build and publish `out_dir/<version>/`; raises `ValidationFailed` or `ReleaseExists`.
 
     Tables are spilled to a temporary folder between steps (memory holds one table at a time)."""
@@ -386,6 +389,6 @@ def build(input_dir: Path, out_dir: Path, params: Params, path_prefix: str | Non
     with aside_pool(charts.warm_up) if len(inputs) <= EARLY_ASIDE_MAX_INPUTS else nullcontext() as aside:
         tables, stats = build_tables(input_dir, params, path_prefix, track, engine=engine, jobs=jobs,
                                      scheduler=scheduler, cache_dir=cache_dir, spill_dir=Path(workspace.name),
-                                     batch_size=batch_size, total=len(inputs))
+                                     batch_size=batch_size, total=len(inputs), metadata=metadata)
         release = publish(tables, out_dir, params.version, params.date, inputs=inputs, aside=aside)
     return BuildResult(release, tables, stats, workspace)

@@ -62,7 +62,7 @@ def entry_key(item: InputFile | QuarantineEntry) -> Key | None:
     """What identifies an entry's outcome; None when its bytes are unknown (too large to hash)."""
     if isinstance(item, QuarantineEntry):
         return ("set aside", item.file, item.reason, item.message)
-    return None if item.sha256 is None else ("file", item.name, item.sha256)
+    return None if item.sha256 is None else ("file", item.name, item.sha256, item.url, item.listed)
 
 
 def _keys_digest(keys: list[Key]) -> str:

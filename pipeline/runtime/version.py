@@ -22,7 +22,7 @@ from pipeline.core.params import Params
 
 #: Every module whose code decides a document's outcome (what the workers run).
 EXTRACTOR_MODULES = (
-    "pipeline.runtime.engine", "pipeline.runtime.inputs",
+    "pipeline.runtime.engine", "pipeline.runtime.inputs", "pipeline.runtime.warc",
     "pipeline.extraction.reading", "pipeline.extraction.segment", "pipeline.extraction.dates",
     "pipeline.extraction.text", "pipeline.extraction.gazetteer", "pipeline.extraction.actors",
     "pipeline.extraction.events", "pipeline.extraction.document", "pipeline.extraction.docrows",
@@ -31,7 +31,7 @@ EXTRACTOR_MODULES = (
 )
 
 #: libraries whose data or rules decide an article's outcome (ISO 3166-2 subdivisions; HTML main text and dates)
-DATA_LIBRARIES = ("pycountry", "trafilatura", "htmldate", "justext", "lxml")
+DATA_LIBRARIES = ("pycountry", "trafilatura", "htmldate", "justext", "lxml", "warcio")
 
 
 @lru_cache(maxsize=1)
