@@ -10,8 +10,10 @@ Exit codes (also in `paradip --help` and the README):
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
 import sys
 import traceback
 from dataclasses import replace
@@ -35,11 +37,14 @@ from pipeline.release.publishing import ReleaseExists
 from pipeline.release.validation import ValidationFailed, validate_tables
 from schemas.records import TABLE_MODELS
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUG, EXIT_DISK = 0, 1, 2, 3, 4
 EXIT_CODES_HELP = ("Exit codes: 0 success (evaluate: scored, whatever the scores); "
                    "1 validation failed, checksum mismatch or release conflict; "
                    "2 usage error (bad option, missing folder, not a release folder, malformed gold file); "
-                   "3 unexpected error (a bug, traceback on stderr).")
+                   "3 unexpected error (a bug, traceback on stderr); "
+                   "4 the disk refused a write (no space left, read-only or not permitted): nothing published.")
+#: what the operating system says when the disk, not the build, is at fault
+DISK_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG, errno.EXDEV}
 
 app = typer.Typer(help="paradip: news articles on Vietnamese localities' foreign relations -> a validated dataset.",
                   epilog=EXIT_CODES_HELP, no_args_is_help=True, add_completion=False,
@@ -102,6 +107,12 @@ def build_command(
                            cache_dir=None if no_cache else (cache_dir or default_cache_dir()), metadata=metadata)
     except (ValidationFailed, ReleaseExists) as exc:
         raise _fail(str(exc))
+    except OSError as exc:
+        if exc.errno not in DISK_ERRNOS:
+            raise
+        where = exc.filename or out
+        raise _fail(f"build: {where}: {os.strerror(exc.errno).lower()}; nothing was published "
+                    f"(the previous release in {out} is unchanged)", EXIT_DISK)
     except ValueError as exc:  # a release version that is not X.Y.Z
         raise _fail(str(exc), EXIT_USAGE)
     if not quiet:

@@ -31,6 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.feather as feather
 
+from pipeline.core.codec import register
 from pipeline.extraction.docrows import actor_id, document_rows
 from pipeline.core.ids import make_id
 from pipeline.extraction.reading import IngestedDocument
@@ -203,6 +204,9 @@ class _EventCluster:
         return zip(self.participants[::2], self.participants[1::2])
 
 
+register(_EventCluster)
+
+
 class _AgreementCluster:
     __slots__ = ("index", "agreement_id", "a", "sectors", "n_sources")
 
@@ -212,6 +216,9 @@ class _AgreementCluster:
         self.a = {k: v for k, v in a.items() if k != "sources"}
         self.sectors: set[str] = set()
         self.n_sources = 0
+
+
+register(_AgreementCluster)
 
 
 def _event_date(ev: dict):

@@ -25,10 +25,11 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from pipeline.core.codec import register
 from pipeline.release import charts
 from pipeline.core.aside import aside_pool
-from pipeline.runtime.cache import ExtractionCache, FileHashes
-from pipeline.runtime.checkpoint import Checkpoint, FoldCheckpoints, entry_key
+from pipeline.runtime.cache import ExtractionCache, FileHashes, warn
+from pipeline.runtime.checkpoint import CheckpointDamaged, Checkpoint, FoldCheckpoints, entry_key
 from pipeline.runtime.engine import Engine, open_engine, process_one
 from pipeline.extraction.reading import Rejected
 from pipeline.runtime.inputs import (InputFile, Source, list_inputs, near_duplicate_message, quarantine_entry,
@@ -235,6 +236,7 @@ def build_tables(input_dir: Path, params: Params, path_prefix: str | None = None
     checkpoint of the previous build when its first entries are that build's (`pipeline.runtime.checkpoint`).
     With `spill_dir` the tables are a `SpilledTables` mapping backed by files there."""
     stats = BuildStats(extractor_version=extractor_version(params))
+    cache_dir = _writable_cache(cache_dir)
     cache = ExtractionCache(cache_dir, stats.extractor_version) if cache_dir else None
     hashes = FileHashes(cache_dir, input_dir) if cache_dir else None
     checkpoints = FoldCheckpoints(cache_dir, stats.extractor_version, input_dir, path_prefix) if cache_dir else None
@@ -264,6 +266,20 @@ def build_tables(input_dir: Path, params: Params, path_prefix: str | None = None
             return fold.resolver.finish(keep), stats
 
 
+def _writable_cache(cache_dir: Path | None) -> Path | None:
+    """The cache folder if the build can write there, else None (the build goes on without a cache)."""
+    if cache_dir is None:
+        return None
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=cache_dir, prefix=".probe-"):
+            pass
+    except OSError as exc:
+        warn(f"cache folder {cache_dir} cannot be written ({exc.strerror or exc}): building without a cache")
+        return None
+    return cache_dir
+
+
 def _refold_is_cheaper(fold: "_Fold", stats: BuildStats) -> bool:
     """Whether a build that resumed from a checkpoint saves none: it folded fewer entries since than
     `RESAVE_SHARE` of those it resumed. The next build then resumes from the same checkpoint and folds
@@ -276,9 +292,14 @@ def _resume(checkpoints: FoldCheckpoints, scan, spill_dir: Path | None, stats: B
     """(the fold of the longest checkpoint whose entries the input starts with, the entries after them), or
     (an empty fold, every entry)."""
     saved, keys, items = checkpoints.resume(scan()) if checkpoints.saved() else (None, [], None)
-    if saved is None:
-        return _Fold(Resolver(spill_dir)), items if items is not None else scan()
-    return _Fold.resumed(saved, keys, spill_dir, stats), items
+    if saved is not None:
+        try:
+            return _Fold.resumed(saved, keys, spill_dir, stats), items
+        except CheckpointDamaged as exc:  # its files check out but do not decode: not a fold this code wrote
+            checkpoints.discard(saved, exc)
+            stats.entries = stats.cache_hits = stats.quarantined = stats.resumed = 0
+            return _Fold(Resolver(spill_dir)), scan()
+    return _Fold(Resolver(spill_dir)), items if items is not None else scan()
 
 
 class _Fold:
@@ -373,6 +394,9 @@ class _Seen:
         if item.sha256 and reason != "duplicate":
             self.rejected[item.sha256] = (reason, message)
         return quarantine_entry(item.name, item.sha256, reason, message)
+
+
+register(_Seen)
 
 
 def build(input_dir: Path, out_dir: Path, params: Params, path_prefix: str | None = None, track: Track = no_track,

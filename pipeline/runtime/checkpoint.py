@@ -16,10 +16,12 @@ resumes from nothing.
 
 Layout, under the cache folder:
 `folds/<input folder digest>/<code digest>-<entries>-<keys digest>/`
-holding `keys.pickle`, `state.pickle` (the fold without its rows) and one
-feather file per row table (`Resolver.finish(keep=...)`, zstd-compressed). It
-is written into a hidden temporary folder and renamed into place once
-complete; a checkpoint of the same name already there is the same fold and
+holding `keys.json`, `state.json` (the fold without its rows, in the data
+format of `pipeline.core.codec`: no pickle), one feather file per row table
+(`Resolver.finish(keep=...)`, zstd-compressed) and `manifest.json`, the sha256
+of every other file, written and synced last. It is written into a hidden
+temporary folder and renamed into place once complete; a checkpoint whose
+files do not match its manifest is removed with a warning and never used; a checkpoint of the same name already there is the same fold and
 stays. A build that resumed and then folded only a few entries saves none
 (`pipeline.runtime.build.RESAVE_SHARE`): the next one resumes where it did. Two
 checkpoints of an input folder are kept: the newest, and the one its build
@@ -36,8 +38,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import itertools
+import json
 import os
-import pickle
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,6 +49,9 @@ try:
 except ImportError:  # not POSIX: no locks, so run one build of an input folder at a time
     fcntl = None
 
+from pipeline.core import codec
+from pipeline.core.codec import CodecError
+from pipeline.runtime.cache import warn
 from pipeline.runtime.inputs import InputFile
 from pipeline.core.provenance import sources_digest
 from pipeline.core.staging import remove_stale_staging, staging_folder
@@ -66,7 +71,36 @@ def entry_key(item: InputFile | QuarantineEntry) -> Key | None:
 
 
 def _keys_digest(keys: list[Key]) -> str:
-    return hashlib.sha256(pickle.dumps(keys, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
+    return hashlib.sha256(codec.dumps(keys)).hexdigest()
+
+
+#: the checkpoint format: a folder of keys.json, state.json (`pipeline.core.codec`), the row tables, and a
+#: manifest of every file's sha256 written last (a folder without a matching manifest is not a checkpoint)
+FORMAT = "paradip-fold-2"
+MANIFEST = "manifest.json"
+
+
+def _file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _write_manifest(folder: Path) -> None:
+    files = {p.name: _file_sha256(p) for p in sorted(folder.iterdir()) if p.name != MANIFEST}
+    for path in folder.iterdir():  # the files reach the disk before the manifest that vouches for them
+        with path.open("rb") as fh:
+            os.fsync(fh.fileno())
+    with (folder / MANIFEST).open("w", encoding="utf-8") as fh:
+        json.dump({"format": FORMAT, "files": files}, fh, sort_keys=True)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+class CheckpointDamaged(Exception):
+    """A checkpoint whose files are missing, unreadable or not the bytes its manifest names."""
 
 
 class Checkpoint:
@@ -75,13 +109,31 @@ class Checkpoint:
     def __init__(self, folder: Path):
         self.folder = folder
 
+    def verify(self) -> None:
+        """Raises `CheckpointDamaged` unless every file is there with the sha256 the manifest gives it."""
+        try:
+            manifest = json.loads((self.folder / MANIFEST).read_text(encoding="utf-8"))
+            files = manifest["files"]
+            on_disk = {p.name for p in self.folder.iterdir()} - {MANIFEST}
+            if manifest.get("format") != FORMAT or set(files) != on_disk:
+                raise CheckpointDamaged("files or format differ from the manifest")
+            for name, digest in files.items():
+                if _file_sha256(self.folder / name) != digest:
+                    raise CheckpointDamaged(f"{name} is not the file saved")
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise CheckpointDamaged(f"{type(exc).__name__}: {exc}") from exc
+
     def keys(self) -> list[Key]:
-        with (self.folder / "keys.pickle").open("rb") as fh:
-            return pickle.load(fh)
+        return self._load("keys.json")
 
     def state(self) -> dict:
-        with (self.folder / "state.pickle").open("rb") as fh:
-            return pickle.load(fh)
+        return self._load("state.json")
+
+    def _load(self, name: str):
+        try:
+            return codec.loads((self.folder / name).read_bytes())
+        except (OSError, CodecError) as exc:
+            raise CheckpointDamaged(f"{name}: {exc}") from exc
 
 
 class FoldCheckpoints:
@@ -121,7 +173,7 @@ class FoldCheckpoints:
         entries of `items` have; entries read past it while longer ones were still compared are handed
         back in order. Without such a checkpoint: (None, [], every entry of `items`), or (None, [], None)
         when handing back would hold more than `REPLAY_BYTES` of file contents (then `items` is spent)."""
-        candidates = [(c, c.keys()) for c in self.saved()]
+        candidates = [(c, keys) for c in self.saved() if (keys := self._usable_keys(c)) is not None]
         best, i, read_past, held = (None, []), 0, [], 0
         while True:
             for checkpoint, keys in candidates:
@@ -143,27 +195,53 @@ class FoldCheckpoints:
         return best[0], best[1], itertools.chain(read_past, items)
 
     @contextlib.contextmanager
-    def saving(self, keys: list[Key], state: dict, resumed_from: Checkpoint | None = None) -> Iterator[Path]:
+    def saving(self, keys: list[Key], state: dict, resumed_from: Checkpoint | None = None) -> Iterator[Path | None]:
         """A folder to write the row tables into; the checkpoint of `keys` and `state` is in place once the
         block ends without an error, and every other one of the input folder, except `resumed_from`, is
-        removed."""
-        self.root.mkdir(parents=True, exist_ok=True)
+        removed. None (with a warning) when the cache folder takes no checkpoint (read-only, full)."""
         final = self.root / f"{self.version}-{len(keys)}-{_keys_digest(keys)[:24]}"
-        remove_stale_staging(self.root)
-        staging = staging_folder(self.root, final.name)
         try:
-            for name, value in (("keys.pickle", keys), ("state.pickle", state)):
-                with (staging / name).open("wb") as fh:
-                    pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            self.root.mkdir(parents=True, exist_ok=True)
+            remove_stale_staging(self.root)
+            staging = staging_folder(self.root, final.name)
+        except OSError as exc:
+            warn(f"fold checkpoint not saved in {self.root} ({exc.strerror or exc}): the next build folds again")
+            yield None
+            return
+        try:
+            try:
+                for name, value in (("keys.json", keys), ("state.json", state)):
+                    (staging / name).write_bytes(codec.dumps(value))
+            except OSError as exc:
+                warn(f"fold checkpoint not saved in {self.root} ({exc.strerror or exc}): the next build folds again")
+                yield None
+                return
             yield staging
             try:
+                _write_manifest(staging)
                 os.rename(staging, final)
-            except OSError:
-                if not final.is_dir():
-                    raise  # else another build saved this very fold first
+            except OSError as exc:
+                if not final.is_dir():  # else another build saved this very fold first
+                    warn(f"fold checkpoint not saved in {self.root} ({exc.strerror or exc}): the next build "
+                         "folds again")
+                    return
         finally:
             shutil.rmtree(staging, ignore_errors=True)
         self._remove_others({final, resumed_from.folder if resumed_from else final})
+
+    def _usable_keys(self, checkpoint: Checkpoint) -> list[Key] | None:
+        """The keys of a checkpoint whose files all check out; a damaged one is removed, with a warning."""
+        try:
+            checkpoint.verify()
+            return checkpoint.keys()
+        except CheckpointDamaged as exc:
+            self.discard(checkpoint, exc)
+            return None
+
+    def discard(self, checkpoint: Checkpoint, why: Exception) -> None:
+        """Remove a damaged checkpoint, with one warning."""
+        warn(f"fold checkpoint {checkpoint.folder} is damaged ({why}): removed, the build folds again")
+        shutil.rmtree(checkpoint.folder, ignore_errors=True)
 
     def _remove_others(self, keep: set[Path]) -> None:
         """Removes the checkpoints not in `keep`, unless another build is using this input folder's."""

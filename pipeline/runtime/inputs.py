@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Mapping
 
+from pipeline.core.codec import register
 from pipeline.core.params import Params
 from pipeline.extraction.reading import IngestedDocument, Rejected, ingest_article
 from pipeline.runtime.warc import BadRecord, archive_of, is_archive, record_names, warc_records
@@ -241,6 +242,9 @@ class Source:
 
     url: str | None
     site: str | None
+
+
+register(Source)
 
 
 def with_source(document: dict, item: InputFile) -> dict:

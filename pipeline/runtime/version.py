@@ -4,7 +4,7 @@ That is the source of every module the per-document work runs
 (`EXTRACTOR_MODULES`; a test checks the list against what a worker
 imports) with the versions of the libraries whose data or rules it uses (pycountry, trafilatura), the
 reference data and rules (`pipeline.extraction.gazetteer.reference_digest`),
-the ingest parameters and Python's major.minor (pickled outcomes). The
+the ingest parameters and Python's major.minor. The
 extraction cache is keyed by it, and Dask workers must report the same one.
 """
 from __future__ import annotations
@@ -27,7 +27,7 @@ EXTRACTOR_MODULES = (
     "pipeline.extraction.text", "pipeline.extraction.gazetteer", "pipeline.extraction.actors",
     "pipeline.extraction.events", "pipeline.extraction.document", "pipeline.extraction.docrows",
     "pipeline.extraction.subdivisions", "pipeline.extraction.html",
-    "pipeline.core.ids", "pipeline.core.params", "schemas.records", "schemas.vocab",
+    "pipeline.core.ids", "pipeline.core.params", "pipeline.core.codec", "schemas.records", "schemas.vocab",
 )
 
 #: libraries whose data or rules decide an article's outcome (ISO 3166-2 subdivisions; HTML main text and dates)
