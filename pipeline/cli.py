@@ -111,8 +111,8 @@ def build_command(
         if exc.errno not in DISK_ERRNOS:
             raise
         where = exc.filename or out
-        raise _fail(f"build: {where}: {os.strerror(exc.errno).lower()}; nothing was published "
-                    f"(the previous release in {out} is unchanged)", EXIT_DISK)
+        raise _fail(f"build: {where}: {os.strerror(exc.errno).lower()}; nothing was published, "
+                    f"the releases already in {out} are unchanged", EXIT_DISK)
     except ValueError as exc:  # a release version that is not X.Y.Z
         raise _fail(str(exc), EXIT_USAGE)
     if not quiet:

@@ -102,7 +102,7 @@ class _Store:
                      "building without it")
                 return
         warn(f"cache {self.path} is damaged ({' '.join(str(exc).split())[:120]}): set aside as {aside.name}, "
-             "its articles are extracted again")
+             "what it held is computed again")
 
     def run(self, sql: str, args=(), many: bool = False) -> list:
         """The rows of one statement; [] once the file is broken (set aside at `close`)."""
