@@ -61,9 +61,13 @@ class Record(BaseModel):
     table: ClassVar[TableSpec]
 
 
+#: codes in general use beside ISO 3166-1's: Kosovo's user-assigned XK (European Commission, IMF, SWIFT)
+EXTRA_COUNTRY_CODES = frozenset({"XK"})
+
+
 def _check_country(code: str | None) -> str | None:
-    if code is not None and pycountry.countries.get(alpha_2=code) is None:
-        raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 code")
+    if code is not None and code not in EXTRA_COUNTRY_CODES and pycountry.countries.get(alpha_2=code) is None:
+        raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 code (nor XK, Kosovo)")
     return code
 
 

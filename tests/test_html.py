@@ -126,3 +126,19 @@ def test_the_article_extraction_benchmark_script_scores_and_writes_bodies(tmp_pa
     assert bodies["p1"]["articleBody"].split() == "\n".join(STORY).split() and bodies["p2"]["articleBody"] == ""
     assert "all pages         2: F1 0.500" in run.stdout
     assert "set aside p2" in run.stdout and "html_without_text" in run.stdout
+
+
+def test_a_place_in_kosovo_builds(tmp_path):
+    """Kosovo's code XK is not in ISO 3166-1 but is the code in use: an article naming Pristina validates."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("\n".join([
+        "Hanoi receives a delegation from Pristina",
+        "On April 9, Hanoi leaders received a delegation from Pristina, the capital of Kosovo, and discussed "
+        "cooperation in education, tourism and trade between the two cities over the coming years."]),
+        encoding="utf-8")
+    run = subprocess.run([*PARADIP, "build", "--quiet", "--no-cache", "--input", str(folder), "--out",
+                          str(tmp_path / "out"), "--version", "1.0.0"], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    countries = {r["name"]: r["country"] for r in pq.read_table(tmp_path / "out" / "1.0.0" / "actors.parquet").to_pylist()}
+    assert countries.get("Pristina") == "XK"

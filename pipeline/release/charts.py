@@ -117,14 +117,34 @@ def place_groups(ids: list[str], actors: dict, labels: dict[str, str]) -> dict[s
     """Actor id -> the id it is drawn as: a body named after a locality of the same column (its council or
     government: `Wellington City Council` with `Wellington`) and an actor labelled like another are drawn
     once, as the locality (else the first of them)."""
-    localities = [a for a in ids if actors[a]["kind"] == "locality"]
+    position = {a: i for i, a in enumerate(ids)}
+    first_with_label: dict[str, str] = {}
+    for a in ids:
+        first_with_label.setdefault(labels[a], a)
+    locality_by_label: dict[str, str] = {}  # the first locality of each label, in column order
+    odd_labels = []  # locality labels that start or end with a non-word character: matched one by one
+    for b in ids:
+        if actors[b]["kind"] == "locality":
+            locality_by_label.setdefault(labels[b], b)
+            if not re.fullmatch(r"\w(?:.*\w)?", labels[b], re.DOTALL):
+                odd_labels.append(b)
     group = {}
     for a in ids:
-        same = next((b for b in ids if b != a and labels[b] == labels[a] and group.get(b, b) == b), None)
-        home = next((b for b in localities if b != a and actors[a]["kind"] in ("government", "organization")
-                     and _word_in(labels[b], labels[a])), None)
-        group[a] = home or (same if same and ids.index(same) < ids.index(a) else a)
+        home = None
+        if actors[a]["kind"] in ("government", "organization"):
+            found = [locality_by_label[s] for s in _word_spans(labels[a]) if s in locality_by_label]
+            found += [b for b in odd_labels if _word_in(labels[b], labels[a])]
+            home = min((b for b in found if b != a), key=position.__getitem__, default=None)
+        same = first_with_label[labels[a]]
+        group[a] = home or (same if position[same] < position[a] else a)
     return group
+
+
+def _word_spans(label: str) -> set[str]:
+    """Every part of `label` from the start of a word to the end of a word (what `_word_in` can find)."""
+    starts = [m.start() for m in re.finditer(r"(?<!\w)\w", label)]
+    ends = [m.end() for m in re.finditer(r"\w(?!\w)", label)]
+    return {label[i:j] for i in starts for j in ends if j > i}
 
 
 def _column(ids: list[str], x: float, ax, actors: dict, weight: dict, side: str,
