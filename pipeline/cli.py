@@ -34,6 +34,8 @@ from pipeline.runtime.progress import progress_tracker
 from pipeline.runtime.inputs import MetadataError, read_metadata
 from pipeline.runtime.warc import is_archive
 from pipeline.release.publishing import ReleaseExists
+from pipeline.release.explore import datasette_metadata
+from pipeline.release.sqlite import export_sqlite
 from pipeline.release.validation import ValidationFailed, validate_tables
 from schemas.records import TABLE_MODELS
 
@@ -154,6 +156,53 @@ def validate_command(
                                     "row": None, "value": actual})
     typer.echo(report.to_json() if as_json else report.summary())
     raise typer.Exit(EXIT_OK if report.ok else EXIT_FAILED)
+
+
+export_app = typer.Typer(help="Write a release in another format.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("sqlite", epilog=EXIT_CODES_HELP)
+def export_sqlite_command(
+    release: Path = typer.Argument(..., help="A release folder (dataset/<version>)."),
+    database: Path = typer.Argument(..., help="The SQLite file to write."),
+) -> None:
+    """Every table of RELEASE in one SQLite file: keys, indexes and full-text search (FTS5)."""
+    if not (release / "manifest.json").is_file():
+        raise _fail(f"export: {release}: no manifest.json, so this is not a paradip release folder", EXIT_USAGE)
+    rows = export_sqlite(release, database)
+    typer.echo(f"wrote {database}: " + ", ".join(f"{name} {n}" for name, n in rows.items()))
+
+
+@app.command("serve", epilog=EXIT_CODES_HELP)
+def serve_command(
+    release: Path = typer.Argument(..., help="A release folder (dataset/<version>)."),
+    port: int = typer.Option(8001, "--port", help="Port on 127.0.0.1."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (default: this machine only)."),
+) -> None:
+    """Browse RELEASE in Datasette (read-only): facets, full-text search, canned queries, a map of places.
+    Needs the `explore` extra: pip install -e '.[explore]'."""
+    import importlib.util
+    import subprocess
+    import tempfile
+
+    if not (release / "manifest.json").is_file():
+        raise _fail(f"serve: {release}: no manifest.json, so this is not a paradip release folder", EXIT_USAGE)
+    if importlib.util.find_spec("datasette") is None:
+        raise _fail("serve: Datasette is not installed: pip install -e '.[explore]'", EXIT_USAGE)
+    version = json.loads((release / "manifest.json").read_text(encoding="utf-8"))["version"]
+    with tempfile.TemporaryDirectory(prefix="paradip-serve-") as tmp:
+        database = Path(tmp) / "paradip.db"
+        export_sqlite(release, database)
+        metadata = Path(tmp) / "metadata.json"
+        metadata.write_text(json.dumps(datasette_metadata(version), ensure_ascii=False), encoding="utf-8")
+        command = [sys.executable, "-m", "datasette", "serve", "--immutable", str(database), "--metadata",
+                   str(metadata), "--host", host, "--port", str(port), "--setting", "default_page_size", "50"]
+        typer.echo(f"serving {release} at http://{host}:{port}/paradip (Ctrl-C stops)", err=True)
+        try:
+            raise typer.Exit(subprocess.call(command))
+        except KeyboardInterrupt:
+            raise typer.Exit(EXIT_OK)
 
 
 @app.command("diff", epilog=EXIT_CODES_HELP)
