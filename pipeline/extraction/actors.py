@@ -153,7 +153,7 @@ def _cap_word(tok: Token) -> bool:
 # --------------------------------------------------------------- gazetteer
 
 #: lower-case level words that open some reference names ("tỉnh Viêng Chăn" is the province, "Viêng Chăn" the capital)
-_LOWER_LEVEL_STARTS = frozenset({"tinh", "thanh", "thu"})
+_LOWER_LEVEL_STARTS = frozenset({"tinh"})
 
 
 def _gazetteer_pass(d: _Doc) -> None:
@@ -297,7 +297,7 @@ def _listed_places_pass(d: _Doc) -> None:
     """`An Lao, Tien Lang and Vinh Bao districts`: every name of a list before a plural level noun is a place
     (a reference place inside a longer item, "Lao" of "An Lao", gives way to the item)."""
     toks, n = d.toks, len(d.toks)
-    syllables = vn_name_parts()[1] | vn_name_parts()[0]
+    syllables = _vn_syllables()
     for k in range(1, n):
         if toks[k].text not in _PLURAL_LEVELS or not d.adjacent(k - 1, k):
             continue
@@ -342,11 +342,19 @@ def _list_after(d: _Doc, j: int) -> list[tuple[int, int]]:
     return items
 
 
+@lru_cache(maxsize=1)
+def _vn_syllables() -> frozenset[str]:
+    """Every Vietnamese surname and name syllable (a place name made only of them is Vietnamese-shaped)."""
+    surnames, syllables = vn_name_parts()
+    return frozenset(surnames) | frozenset(syllables)
+
+
 def _vi_unlisted_place_pass(d: _Doc) -> None:
     """`huyện Kỳ Sơn`, `thị xã Cửa Lò`, `tỉnh Xiêng Khoảng`: capitalised syllables after a lower-case Vietnamese
     level word are a place even when the reference data lacks it; its country is the one named beside it, else
     Vietnam when the level is Vietnamese only (huyện, thị xã, quận, ...)."""
     toks, n = d.toks, len(d.toks)
+    syllables = _vn_syllables()
     k = 0
     while k < n - 1:
         level = _vi_level_at(d, k)
@@ -358,7 +366,6 @@ def _vi_unlisted_place_pass(d: _Doc) -> None:
                 and toks[e].text not in _NAME_STOPS and not (e > i and _vn_name_at(d, e) and e + 2 < n
                                                              and _cap_word(toks[e + 2])):
             e += 1
-        syllables = vn_name_parts()[1] | vn_name_parts()[0]
         if e - i >= 3 and not any(t.text in syllables for t in toks[i:e]):
             e = i + 1  # "thành phố Kazanlak Nikolay Zlatanov Dimitrov": a foreign place is a word, a person follows
         if e - i == 1 and fold_key(toks[i].text) in _VI_DIRECTIONS:
@@ -374,14 +381,15 @@ def _vi_unlisted_place_pass(d: _Doc) -> None:
 _VI_LEVEL_PREFIXES = ("thi xa", "thi tran", "thanh pho", "huyen", "quan", "tinh", "bang", "xa", "phuong", "dac khu")
 #: directions written after a level word ("các tỉnh Bắc Lào"): never a place's whole name
 _VI_DIRECTIONS = frozenset({"nam", "bac", "dong", "tay", "trung"})
+_VI_LEVEL_FIRST_WORDS = frozenset(level.split()[0] for level in _VI_LEVEL_PREFIXES)
 #: levels that only Vietnam's units carry in Vietnamese text
 _VI_ONLY_LEVELS = frozenset({"thi xa", "thi tran", "xa", "phuong", "dac khu"})
 
 
 def _vi_level_at(d: _Doc, k: int) -> str | None:
     """The Vietnamese level word written in lower case (with its accents) starting at token k, if any."""
-    if d.caps[k]:
-        return None
+    if d.caps[k] or d.texts[k] not in _VI_LEVEL_FIRST_WORDS:
+        return None  # most tokens: one set lookup
     for level in _VI_LEVEL_PREFIXES:
         words = level.split()
         if tuple(d.texts[k:k + len(words)]) == tuple(words) and _VI_LEVEL_SPELLINGS.get(level) == \

@@ -519,9 +519,7 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
     cues = _cues()
     countries_by_freq = _country_ranking(doc_actors)
     out: list[LocalAgreement] = []
-    earlier_keys: list[str] = []
-    seen_keys: list[str] = []
-    seen_keys_by_sentence: list[list[str]] = []
+    keys_by_sentence: list[list[str]] = []  # the actor keys of each sentence read so far
     # the title last, for the agreements the body does not report itself ("X and Y sign letter of intent")
     all_sentences = sentences(main, kept)
     titles = [sp for sp in all_sentences if _is_title_line(folded, kept, *sp)]
@@ -531,11 +529,9 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
         keys = doc_actors.keys_within(s_start, s_end)
         if matches_any(cues["both_sides"], sentence):
             # "both sides signed an MoU": the document's home and the sides named just before
-            keys = list(dict.fromkeys(keys + [k for k in [doc_actors.home, *earlier_keys] if k]))
-        earlier_keys = keys
-        previous_keys = list(reversed(seen_keys))
-        seen_keys += keys
-        seen_keys_by_sentence.append(keys)
+            earlier = keys_by_sentence[-1] if keys_by_sentence else []
+            keys = list(dict.fromkeys(keys + [k for k in [doc_actors.home, *earlier] if k]))
+        keys_by_sentence.append(keys)
         # the types with a cue here (most sentences have none), one joined regex each
         present = [(atype, patterns) for atype, patterns in cues["agreements"].items()
                    if matches_any(patterns, folded, s_start, s_end, folded_low)
@@ -555,12 +551,13 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
                 if not parties and status in ("proposed", "negotiating") \
                         and matches_any(cues["both_places"], sentence):
                     # "she proposed that the two localities sign an agreement": the home and the places named before
-                    parties = [k for k in dict.fromkeys([doc_actors.home, *previous_keys]) if k
+                    before = [k for ks in reversed(keys_by_sentence[:-1]) for k in reversed(ks)]  # nearest first
+                    parties = [k for k in dict.fromkeys([doc_actors.home, *before]) if k
                                and _kind(doc_actors, k) == "locality"][:2]
                 if not parties and not keys and atype not in _STATE_LEVEL and not _STATES_ONLY.search(sentence):
                     # "the two sides agreed to sign an MoU": a sentence naming no one continues the one before,
                     # between the home and the localities last named
-                    last_places = next((ks for ks in _recent_sentence_keys(seen_keys_by_sentence)
+                    last_places = next((ks for ks in _recent_sentence_keys(keys_by_sentence)
                                         if any(_kind(doc_actors, k) == "locality" for k in ks)), [])
                     parties = [k for k in dict.fromkeys([doc_actors.home, *last_places]) if k
                                and _kind(doc_actors, k) == "locality"][:4]
