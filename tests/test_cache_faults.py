@@ -131,7 +131,7 @@ def test_a_pickle_planted_in_the_cache_never_runs(clean, tmp_path, monkeypatch):
     # every outcome becomes the payload, with a digest that matches it
     (db,) = work.glob("outcomes-*.sqlite")
     with contextlib.closing(sqlite3.connect(db)) as con:
-        con.execute("update outcome_v2 set size = ?, digest = ?, value = ?",
+        con.execute("update outcome_v3 set size = ?, digest = ?, value = ?",
                     (len(payload), hashlib.sha256(payload).hexdigest(), pa.compress(payload, codec="lz4", asbytes=True)))
         con.commit()
     # and the fold state too, its manifest vouching for it

@@ -1,6 +1,10 @@
-"""A data format for what the build caches on disk (outcomes, fold keys and state): tagged JSON, no pickle.
+"""Data formats for what the build caches on disk (outcomes, fold keys and state): no pickle.
 
-`dumps(obj)` gives UTF-8 JSON bytes for None, bool, int, float, str, list, tuple, dict (any hashable
+Two formats, both read without running code:
+- `dumps_tree` / `loads_tree` (extraction outcomes, fold keys): MessagePack, compiled, for values that are
+  trees of None, bool, int, float, str, bytes, list, tuple, dict, set, frozenset and `datetime.date`. What
+  is reached twice is written twice; types come back exactly (a tuple stays a tuple).
+- `dumps` / `loads` (the fold's state), tagged JSON that keeps identity: `dumps(obj)` gives UTF-8 JSON bytes for None, bool, int, float, str, list, tuple, dict (any hashable
 keys), set, frozenset, `datetime.date` and the classes registered with `register` (their fields by
 name); `loads` gives the same values back. Objects and containers reached twice are written once and
 referred to after, so what shares an object in memory shares it again after loading. Reading never runs
@@ -13,6 +17,8 @@ import datetime as dt
 import json
 from collections import Counter
 from typing import Any
+
+import msgpack
 
 _CLASSES: dict[str, type] = {}
 _NAMES: dict[type, str] = {}
@@ -160,4 +166,52 @@ def loads(data: bytes) -> Any:
         raise CodecError(f"unexpected value: {exc}") from exc
 
 
-__all__ = ["CodecError", "dumps", "loads", "register"]
+_TUPLE, _SET, _FROZENSET, _DATE, _BIG_INT = 1, 2, 3, 4, 5
+
+
+def _tree_default(o: Any) -> msgpack.ExtType:
+    kind = type(o)
+    if kind is tuple:
+        return msgpack.ExtType(_TUPLE, dumps_tree(list(o)))
+    if kind is set or kind is frozenset:
+        return msgpack.ExtType(_SET if kind is set else _FROZENSET, dumps_tree(list(o)))
+    if kind is dt.date:
+        return msgpack.ExtType(_DATE, o.isoformat().encode("ascii"))
+    if kind is int:  # beyond 64 bits
+        return msgpack.ExtType(_BIG_INT, str(o).encode("ascii"))
+    raise TypeError(f"codec cannot write a {kind.__name__}")
+
+
+def _tree_ext(code: int, data: bytes) -> Any:
+    if code == _DATE:
+        return dt.date.fromisoformat(data.decode("ascii"))
+    if code == _BIG_INT:
+        return int(data.decode("ascii"))
+    items = loads_tree(data)
+    if not isinstance(items, list):
+        raise CodecError("bad container")
+    if code == _TUPLE:
+        return tuple(items)
+    if code == _SET:
+        return set(items)
+    if code == _FROZENSET:
+        return frozenset(items)
+    raise CodecError(f"unexpected extension type {code}")
+
+
+def dumps_tree(obj: Any) -> bytes:
+    """MessagePack bytes of a tree of plain values (see the module's docstring)."""
+    return msgpack.packb(obj, use_bin_type=True, strict_types=True, datetime=False, default=_tree_default)
+
+
+def loads_tree(data: bytes) -> Any:
+    """The value `dumps_tree` wrote; `CodecError` for any other bytes."""
+    try:
+        return msgpack.unpackb(data, raw=False, use_list=True, strict_map_key=False, ext_hook=_tree_ext)
+    except CodecError:
+        raise
+    except (msgpack.UnpackException, ValueError, TypeError, UnicodeDecodeError, RecursionError) as exc:
+        raise CodecError(f"not codec MessagePack: {exc}") from exc
+
+
+__all__ = ["CodecError", "dumps", "dumps_tree", "loads", "loads_tree", "register"]

@@ -159,7 +159,7 @@ class ExtractionCache:
             raw = pa.decompress(value, size, codec="lz4", asbytes=True)
             if hashlib.sha256(raw).hexdigest() != digest:
                 raise CodecError("digest mismatch")
-            return codec.loads(raw)
+            return codec.loads_tree(raw)
         except (CodecError, pa.ArrowException, TypeError, ValueError) as exc:
             self.damaged += 1
             if self.damaged == 1:
@@ -168,7 +168,7 @@ class ExtractionCache:
             return None
 
     def put(self, sha256: str, outcome) -> None:
-        value = codec.dumps(outcome)
+        value = codec.dumps_tree(outcome)
         self.store.run(f"insert or replace into {OUTCOME_TABLE} values (?, ?, ?, ?)",
                        (sha256, len(value), hashlib.sha256(value).hexdigest(),
                         pa.compress(value, codec="lz4", asbytes=True)))
@@ -191,7 +191,7 @@ class ExtractionCache:
 
 
 #: the tables of this cache format (a file of another format simply has none of them: everything is a miss)
-OUTCOME_TABLE = "outcome_v2"
+OUTCOME_TABLE = "outcome_v3"
 FILE_TABLE = "file_v2"
 
 

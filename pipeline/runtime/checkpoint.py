@@ -16,7 +16,7 @@ resumes from nothing.
 
 Layout, under the cache folder:
 `folds/<input folder digest>/<code digest>-<entries>-<keys digest>/`
-holding `keys.json`, `state.json` (the fold without its rows, in the data
+holding `keys.msgpack`, `state.json` (the fold without its rows, in the data
 format of `pipeline.core.codec`: no pickle), one feather file per row table
 (`Resolver.finish(keep=...)`, zstd-compressed) and `manifest.json`, the sha256
 of every other file, written and synced last. It is written into a hidden
@@ -71,12 +71,12 @@ def entry_key(item: InputFile | QuarantineEntry) -> Key | None:
 
 
 def _keys_digest(keys: list[Key]) -> str:
-    return hashlib.sha256(codec.dumps(keys)).hexdigest()
+    return hashlib.sha256(codec.dumps_tree(keys)).hexdigest()
 
 
-#: the checkpoint format: a folder of keys.json, state.json (`pipeline.core.codec`), the row tables, and a
+#: the checkpoint format: a folder of keys.msgpack, state.json (`pipeline.core.codec`), the row tables, and a
 #: manifest of every file's sha256 written last (a folder without a matching manifest is not a checkpoint)
-FORMAT = "paradip-fold-2"
+FORMAT = "paradip-fold-3"
 MANIFEST = "manifest.json"
 
 
@@ -124,14 +124,14 @@ class Checkpoint:
             raise CheckpointDamaged(f"{type(exc).__name__}: {exc}") from exc
 
     def keys(self) -> list[Key]:
-        return self._load("keys.json")
+        return self._load("keys.msgpack", codec.loads_tree)
 
     def state(self) -> dict:
-        return self._load("state.json")
+        return self._load("state.json", codec.loads)
 
-    def _load(self, name: str):
+    def _load(self, name: str, loads):
         try:
-            return codec.loads((self.folder / name).read_bytes())
+            return loads((self.folder / name).read_bytes())
         except (OSError, CodecError) as exc:
             raise CheckpointDamaged(f"{name}: {exc}") from exc
 
@@ -210,8 +210,8 @@ class FoldCheckpoints:
             return
         try:
             try:
-                for name, value in (("keys.json", keys), ("state.json", state)):
-                    (staging / name).write_bytes(codec.dumps(value))
+                (staging / "keys.msgpack").write_bytes(codec.dumps_tree(keys))
+                (staging / "state.json").write_bytes(codec.dumps(state))
             except OSError as exc:
                 warn(f"fold checkpoint not saved in {self.root} ({exc.strerror or exc}): the next build folds again")
                 yield None
