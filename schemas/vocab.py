@@ -28,6 +28,14 @@ class ActorKind(StrEnum):
     INTERNATIONAL = "international"
 
 
+class PointKind(StrEnum):
+    """What the coordinates of a place actor are (`actors.point_kind`)."""
+
+    PLACE = "place"  # the place's own: a city
+    CAPITAL = "capital"  # a country's capital city
+    SEAT = "seat"  # the seat of a province, prefecture, state or region: its administrative centre
+
+
 class EventType(StrEnum):
     VISIT = "visit"
     MEETING = "meeting"

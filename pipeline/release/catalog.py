@@ -69,7 +69,7 @@ CROISSANT_CONTEXT = {
     "sc": "https://schema.org/", "separator": "cr:separator", "source": "cr:source", "subField": "cr:subField",
     "transform": "cr:transform",
 }
-_CROISSANT_TYPES = {str: "sc:Text", int: "sc:Integer", dt.date: "sc:Date", list: "sc:Text"}
+_CROISSANT_TYPES = {str: "sc:Text", int: "sc:Integer", float: "sc:Float", dt.date: "sc:Date", list: "sc:Text"}
 
 
 def _croissant_field(table: str, column) -> dict:
@@ -79,6 +79,12 @@ def _croissant_field(table: str, column) -> dict:
     notes = [column.description] if column.description else []
     if column.enum_values:
         notes.append("one of: " + ", ".join(column.enum_values))
+    if column.codes:
+        notes.append(f"a code of {column.codes.name}")
+    bounds = [f"at least {column.minimum}"] * (column.minimum is not None) + \
+        [f"at most {column.maximum}"] * (column.maximum is not None)
+    if bounds:
+        notes.append(" and ".join(bounds))
     if column.nullable:
         notes.append("may be null")
     if notes:

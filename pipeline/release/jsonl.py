@@ -59,6 +59,9 @@ def _fragments(column: pa.Array) -> pa.Array:
         out = _per_distinct(column, _quoted)
     elif pa.types.is_integer(kind):
         out = pc.cast(column, pa.string())
+    elif pa.types.is_floating(kind):  # Python's repr of each distinct value (Arrow writes 35.0 as "35")
+        out = _per_distinct(column, lambda values: pa.array([json.dumps(v) for v in values.to_pylist()],
+                                                            pa.string()))
     elif pa.types.is_date32(kind):
         out = _per_distinct(column, _quoted_date)
     elif pa.types.is_list(kind) and pa.types.is_string(kind.value_type):

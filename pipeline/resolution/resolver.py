@@ -1,7 +1,8 @@
 """Per-document extractions -> corpus tables of CONTRACT.md.
 
 One actor per identity key across documents and languages (accent-folded
-names, reference ids, structural keys of state bodies); one event per real
+names, reference ids, structural keys of state bodies), places linked to
+ISO 3166 and GeoNames by their key (`pipeline.resolution.places`); one event per real
 event across documents (same type, same day, a shared non-country
 participant, or the same name); one agreement per (type, parties, status).
 
@@ -37,6 +38,7 @@ from pipeline.core.ids import make_id
 from pipeline.extraction.reading import IngestedDocument
 from pipeline.core.spill import BatchSpill, SpilledTables
 from pipeline.extraction.text import fold
+from pipeline.resolution.places import NO_LINK, PLACE_COLUMNS, link_place
 from schemas.derive import arrow_schema
 from schemas.records import MODELS_BY_TABLE, QuarantineEntry
 
@@ -392,7 +394,8 @@ class Resolver:
         for key, (kind, country, canonical, surfaces) in self.actors.items():
             name = _best_name(sorted(surfaces), canonical, kind)
             aliases = sorted({s for s in [*surfaces, canonical] if s and s != name})
-            yield actor_id(key), name, aliases, kind, None if kind == "international" else country
+            place = link_place(key, kind, country) if kind in ("locality", "country") else NO_LINK
+            yield (actor_id(key), name, aliases, kind, None if kind == "international" else country, *place)
 
     def _event_rows(self):
         for c in self.clusters:
@@ -433,7 +436,7 @@ class Resolver:
         buffered = {"documents": self.documents, "mentions": self.mentions, "actor_roles": self.roles,
                     "event_sources": self.event_sources, "agreement_sources": self.agreement_sources}
         generated = {  # table -> (the columns of its row tuples, their generator)
-            "actors": (("actor_id", "name", "aliases", "kind", "country"), self._actor_rows),
+            "actors": (("actor_id", "name", "aliases", "kind", "country", *PLACE_COLUMNS), self._actor_rows),
             "events": (("event_id", "event_type", "name", "date_start", "date_end", "date_precision", "date_text",
                         "location_id", "parent_event_id", "agreement_id", "sectors", "cameo_code"), self._event_rows),
             "event_participants": (("event_id", "actor_id", "role"), self._participant_rows),
