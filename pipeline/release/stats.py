@@ -244,3 +244,40 @@ def null_rates(arrow: dict[str, pa.Table]) -> list[tuple[str, str, str, int, int
                      if pa.types.is_list(field.type) else None)
             out.append((name, field.name, str(field.type), column.null_count, table.num_rows, empty))
     return out
+
+
+#: Actor kinds that are places, linked to ISO 3166 and GeoNames (`pipeline.resolution.places`).
+PLACE_KINDS = ("locality", "country")
+
+
+@_once_per_release
+def place_links(rows: Rows) -> list[tuple[str, int, int, int, int, int]]:
+    """(group, place actors, with an ISO 3166 code, with a GeoNames id, with a point, linked: any of the three)
+    for countries, Vietnamese localities, foreign localities and localities of no known country."""
+    groups: dict[str, list[dict]] = {"country": [], "locality, Vietnamese": [], "locality, foreign": [],
+                                     "locality, country unknown": []}
+    for actor in rows["actors"]:
+        if actor["kind"] == "country":
+            groups["country"].append(actor)
+        elif actor["kind"] == "locality":
+            where = "Vietnamese" if actor["country"] == HOME else "foreign" if actor["country"] else "country unknown"
+            groups[f"locality, {where}"].append(actor)
+    out = []
+    for group, actors in groups.items():
+        coded = sum(a["iso_3166"] is not None for a in actors)
+        named = sum(a["geonames_id"] is not None for a in actors)
+        pointed = sum(a["latitude"] is not None for a in actors)
+        linked = sum(any(a[c] is not None for c in ("iso_3166", "geonames_id", "latitude")) for a in actors)
+        out.append((group, len(actors), coded, named, pointed, linked))
+    return out
+
+
+@_once_per_release
+def mapped_places(rows: Rows) -> list[tuple[dict, int]]:
+    """(place actor with a point, events it took part in) for every such actor in at least one event, most
+    events first, ties by name."""
+    events = Counter(_counts(_event_actors(rows), ["actor_id"]))
+    places = [a for a in rows["actors"] if a["kind"] in PLACE_KINDS and a["latitude"] is not None
+              and events[a["actor_id"]]]
+    places.sort(key=lambda a: (-events[a["actor_id"]], a["name"], a["actor_id"]))
+    return [(a, events[a["actor_id"]]) for a in places]
