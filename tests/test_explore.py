@@ -2,7 +2,9 @@
 search (`paradip export sqlite`), and Datasette on it (`paradip serve`), started here on a free local port."""
 from __future__ import annotations
 
+import html
 import json
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -34,6 +36,14 @@ def test_the_sqlite_export_holds_every_row_key_and_search(committed_release, tmp
         targets = {row[2] for row in db.execute(f'pragma foreign_key_list("{name}")')}
         assert targets == {fk.ref_table for fk in model.table.foreign_keys}, name
     assert db.execute("pragma foreign_key_check").fetchall() == []
+    # the browsing view holds every (event, foreign locality) pair of the tables, with the locality's point
+    actors = {a["actor_id"]: a for a in pq.read_table(committed_release / "actors.parquet").to_pylist()}
+    pairs = {(p["event_id"], p["actor_id"]) for p in pq.read_table(committed_release / "event_participants.parquet")
+             .to_pylist() if actors[p["actor_id"]]["kind"] == "locality" and actors[p["actor_id"]]["country"]
+             not in (None, "VN")}
+    rows = db.execute("select event_id, partner_id, latitude from event_partner_localities").fetchall()
+    assert {(e, a) for e, a, _ in rows} == pairs and len(rows) == len(pairs)
+    assert all(lat == actors[a]["latitude"] for _, a, lat in rows)
     # full-text search finds the sentence a known event was reported in
     event_id, sentence = db.execute("select event_id, sentence from event_sources limit 1").fetchone()
     word = max(sentence.split(), key=len).strip(".,;:()\"'")
@@ -66,13 +76,27 @@ def _get(url: str, timeout: float = 30.0):
             time.sleep(0.3)
 
 
+class _Server:
+    """`paradip serve` of a release on a free local port, stopped on exit."""
+
+    def __init__(self, release: Path):
+        self.port = _free_port()
+        self.base = f"http://127.0.0.1:{self.port}/paradip"
+        self.process = subprocess.Popen([*PARADIP, "serve", str(release), "--port", str(self.port)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
 def test_datasette_serves_tables_search_and_facets_on_localhost(committed_release):
     pytest.importorskip("datasette", reason="the explore extra is not installed")
-    port = _free_port()
-    server = subprocess.Popen([*PARADIP, "serve", str(committed_release), "--port", str(port)],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        base = f"http://127.0.0.1:{port}/paradip"
+    with _Server(committed_release) as server:
+        base = server.base
         events = _get(f"{base}/events.json?_shape=array&_size=5")
         expected = pq.read_table(committed_release / "events.parquet").column("event_id").to_pylist()
         assert events and all(e["event_id"] in expected for e in events)
@@ -85,6 +109,37 @@ def test_datasette_serves_tables_search_and_facets_on_localhost(committed_releas
         counts = {f["value"]: f["count"] for f in facet}
         types = pq.read_table(committed_release / "events.parquet").column("event_type").to_pylist()
         assert counts == {t: types.count(t) for t in set(types)}
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+        # two clicks: the view, then a partner country's facet; its link gives that country's events
+        view = _get(f"{base}/event_partner_localities.json?_facet=partner_country&_size=0")["facet_results"]
+        korea = next(f for f in view.get("results", view)["partner_country"]["results"] if f["value"] == "KR")
+        found = _get(korea["toggle_url"].replace("_size=0", "_size=max") + "&_shape=array")
+        assert {r["event_id"] for r in found} == _events_with_a_partner_locality_in(committed_release, "KR")
+        # the actors page carries datasette-cluster-map's map of their points
+        with urllib.request.urlopen(f"{base}/actors", timeout=10) as response:
+            assert "datasette-cluster-map" in response.read().decode("utf-8")
+
+
+def _events_with_a_partner_locality_in(release: Path, country: str) -> set[str]:
+    actors = {a["actor_id"]: a for a in pq.read_table(release / "actors.parquet").to_pylist()}
+    return {p["event_id"] for p in pq.read_table(release / "event_participants.parquet").to_pylist()
+            if actors[p["actor_id"]]["kind"] == "locality" and actors[p["actor_id"]]["country"] == country}
+
+
+CHROMIUM = shutil.which("chromium")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no headless browser: install Debian's chromium package "
+                                             "(.ci/run does where apt-get can)")
+def test_a_browser_shows_a_known_event_on_the_events_page(committed_release, tmp_path):
+    pytest.importorskip("datasette", reason="the explore extra is not installed")
+    event = pq.read_table(committed_release / "events.parquet").slice(0, 1).to_pylist()[0]
+    with _Server(committed_release) as server:
+        _get(f"{server.base}.json")  # up
+        page = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                               f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", f"{server.base}/events"],
+                              capture_output=True, text=True, timeout=120)
+    assert page.returncode == 0, page.stderr[-2000:]
+    dom = html.unescape(page.stdout)
+    rows = [row for row in dom.split("<tr")[1:] if event["event_id"] in row]
+    assert rows, f"{event['event_id']} is not on the events page"
+    assert event["event_type"] in rows[0] and str(event["date_start"] or "") in rows[0]

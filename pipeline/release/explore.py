@@ -2,15 +2,19 @@
 
 `datasette_metadata(version)` derives every table and column description from the Pydantic models of
 `schemas/records.py` (one source of truth), sets the facets a reader browses by (event type, year,
-country, language) and offers the loading recipes' questions as canned queries.
+country, language; the partner's country on the `event_partner_localities` view, so that every event with a
+partner city in Korea is two clicks from the database page) and offers the loading recipes' questions as
+canned queries. datasette-cluster-map draws the rows with `latitude` and `longitude` (actors, the view) on a map.
 """
 from __future__ import annotations
 
+from pipeline.release.sqlite import VIEWS
 from schemas.records import TABLE_MODELS
 
 FACETS = {
     "events": ["event_type", "cameo_code"],
-    "actors": ["kind", "country"],
+    "actors": ["kind", "country", "point_kind", "province_2025"],
+    "event_partner_localities": ["partner_country", "event_type", "point_kind"],
     "documents": ["language", "site"],
     "agreements": ["agreement_type", "status"],
     "quarantine": ["reason"],
@@ -41,14 +45,21 @@ def datasette_metadata(version: str) -> dict:
     tables = {}
     for model in TABLE_MODELS:
         spec = model.table
-        columns = {name: field.description or name.replace("_", " ")
-                   for name, field in model.model_fields.items() if not name.startswith("_")}
+        # only the columns the models describe: Datasette lists these above the rows
+        columns = {name: field.description for name, field in model.model_fields.items() if field.description}
         tables[spec.name] = {"description": f"{spec.description} {(model.__doc__ or '').strip()}".strip(),
                              "columns": columns, **({"facets": FACETS[spec.name]} if spec.name in FACETS else {})}
     return {"title": f"paradip release {version}",
             "description": "Events, actors and agreements of Vietnamese localities' foreign relations, with the "
                            "sentences that report them (read-only).",
-            "databases": {"paradip": {"tables": tables, "queries": QUERIES}}}
+            "databases": {"paradip": {"tables": {**tables, **_views()}, "queries": QUERIES}}}
+
+
+def _views() -> dict:
+    descriptions = {"event_partner_localities": "One row per event and foreign locality (a city, province, "
+                                            "prefecture or state outside Vietnam) taking part in it, with its "
+                                            "point. Click a partner country to see its localities' events."}
+    return {name: {"description": descriptions[name], "facets": FACETS[name]} for name, _ in VIEWS}
 
 
 __all__ = ["FACETS", "QUERIES", "datasette_metadata"]

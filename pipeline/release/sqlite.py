@@ -2,7 +2,8 @@
 
 `export_sqlite(release, path)` writes every table of the release with the same rows as its Parquet file,
 the primary and foreign keys of `schemas/records.py` declared, an index on every key, and SQLite FTS5
-full-text indexes over the event and agreement source sentences and over actor names and aliases. List
+full-text indexes over the event and agreement source sentences and over actor names and aliases, and the
+views of `VIEWS` for browsing (no rows of their own: each is a query over the tables). List
 columns are stored as JSON arrays (Datasette shows them as such); dates as ISO text. The database is
 written beside its path and renamed into place, so a failed export leaves no half file.
 """
@@ -24,6 +25,19 @@ FTS_INDEXES = (
     ("event_sources_fts", "event_sources", "event_id", ("sentence",)),
     ("agreement_sources_fts", "agreement_sources", "agreement_id", ("sentence",)),
     ("actors_fts", "actors", "actor_id", ("name", "aliases")),
+)
+
+#: views for readers who browse: (name, query). `event_partner_localities`: one row per event and foreign locality
+#: taking part in it, with the locality's country, ISO 3166-2 code and point, so that Datasette's facets find
+#: "every event with a partner city in Korea" in two clicks (and its map shows them).
+VIEWS = (
+    ("event_partner_localities",
+     "select e.event_id, e.event_type, e.date_start, e.date_end, e.name as event_name, p.role, "
+     "a.actor_id as partner_id, a.name as partner, a.country as partner_country, a.iso_3166 as partner_iso_3166, "
+     "a.point_kind, a.latitude, a.longitude "
+     "from events e join event_participants p on p.event_id = e.event_id "
+     "join actors a on a.actor_id = p.actor_id "
+     "where a.kind = 'locality' and a.country is not null and a.country != 'VN'"),
 )
 
 
@@ -78,6 +92,8 @@ def export_sqlite(release: Path, path: Path) -> dict[str, int]:
                        f"{', '.join(map(_quote, text_columns))}, content={_quote(table_name)})")
             db.execute(f"insert into {_quote(name)} (rowid, {_quote(key)}, {', '.join(map(_quote, text_columns))}) "
                        f"select rowid, {_quote(key)}, {', '.join(map(_quote, text_columns))} from {_quote(table_name)}")
+        for name, query in VIEWS:
+            db.execute(f"create view {_quote(name)} as {query}")
         problems = db.execute("pragma foreign_key_check").fetchall()
         if problems:
             raise ValueError(f"{release}: {len(problems)} rows break a foreign key, e.g. {problems[0]}")
@@ -88,4 +104,4 @@ def export_sqlite(release: Path, path: Path) -> dict[str, int]:
     return rows
 
 
-__all__ = ["FTS_INDEXES", "export_sqlite"]
+__all__ = ["FTS_INDEXES", "VIEWS", "export_sqlite"]
