@@ -23,6 +23,8 @@ import ahocorasick
 #: str.lower() lengthens İ, and IGNORECASE matches ı to i and ſ to s, which str.lower() keeps: a text
 #: holding one is never prefiltered (its regexes all run)
 _CASE_TRAPS = re.compile("[İıſ]")
+#: the shortest literal worth a prefilter
+MIN_LITERAL = 3
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT))
 
 
@@ -77,9 +79,11 @@ def required_literals(pattern: re.Pattern) -> frozenset[str] | None:
     if not isinstance(pattern.pattern, str):
         return None
     try:
-        return _required(sre_parse.parse(pattern.pattern, pattern.flags).data)
+        literals = _required(sre_parse.parse(pattern.pattern, pattern.flags).data)
     except (re.error, TypeError, ValueError, AttributeError):
         return None
+    # a literal of one or two characters is everywhere: scanning for it costs more than the regex
+    return literals if literals and min(map(len, literals)) >= MIN_LITERAL else None
 
 
 class _Automaton:
