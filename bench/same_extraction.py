@@ -6,8 +6,9 @@
 For speed work on the extractor (issue 21): the outcome of `pipeline.runtime.engine.process_one` (the
 document's rows, as the build caches them) of every article in the folders is computed by the revision's
 code (checked out in a temporary worktree) and by the working tree's, each in its own process, and
-compared. Prints the number of articles, those that differ (with the first differing table), and exits 1
-when any differs. Defaults: every article folder of the repository plus a synthetic corpus of 1,000
+compared; the working tree runs twice, each article after all the others (as a busy worker) and each in
+a fresh state (as a new worker: `pipeline.extraction.cuescan.reset`). Prints the number of articles, those
+that differ (with the first differing table), and exits 1 when any differs. Defaults: every article folder of the repository plus a synthetic corpus of 1,000
 distinct articles (`bench/corpus.py`).
 """
 from __future__ import annotations
@@ -30,20 +31,27 @@ sys.path.insert(0, sys.argv[1])
 from pipeline.core.params import load_params
 from pipeline.runtime.engine import process_one
 params = load_params(Path(sys.argv[1]) / "params.yaml")
-for folder in sys.argv[2:]:
+fresh = sys.argv[2] == "fresh"
+if fresh:
+    from pipeline.extraction.cuescan import reset
+for folder in sys.argv[3:]:
     for path in sorted(Path(folder).iterdir()):
         if path.suffix not in (".txt", ".html", ".htm"):
             continue
+        if fresh:
+            reset()
         outcome = process_one(path.read_bytes(), params)
-        print(json.dumps([str(path), outcome], ensure_ascii=False, sort_keys=True, default=repr))
+        # the repr's digest tells a tuple from a list, which JSON does not
+        print(json.dumps([str(path), [outcome, hashlib.sha256(repr(outcome).encode()).hexdigest()]],
+                         ensure_ascii=False, sort_keys=True, default=repr))
 """
 
 
-def dump(tree: Path, folders: list[Path]) -> dict[str, list]:
+def dump(tree: Path, folders: list[Path], state: str = "warm") -> dict[str, list]:
     with tempfile.NamedTemporaryFile("w", suffix=".py", delete=False) as fh:
         fh.write(DUMP)
     try:
-        out = subprocess.run([sys.executable, fh.name, str(tree), *map(str, folders)], cwd=tree, check=True,
+        out = subprocess.run([sys.executable, fh.name, str(tree), state, *map(str, folders)], cwd=tree, check=True,
                              capture_output=True, text=True).stdout
     finally:
         Path(fh.name).unlink()
@@ -88,12 +96,16 @@ def main() -> int:
             old = dump(base, folders)
         finally:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base)], check=True)
-        new = dump(ROOT, folders)
-    differ = [path for path in old if old[path] != new.get(path)]
-    print(f"{len(old)} articles in {len(folders)} folders: {len(differ)} extracted otherwise than {args.base}")
-    for path in differ[:20]:
-        print(f"  {path}: {first_difference(old[path], new.get(path))}")
-    return 1 if differ or set(old) != set(new) else 0
+        runs = {state: dump(ROOT, folders, state) for state in ("warm", "fresh")}
+    failed = False
+    for state, new in runs.items():
+        differ = [path for path in old if old[path] != new.get(path)]
+        print(f"{len(old)} articles in {len(folders)} folders, {state} state: {len(differ)} extracted otherwise "
+              f"than {args.base}")
+        for path in differ[:20]:
+            print(f"  {path}: {first_difference(old[path], new.get(path))}")
+        failed = failed or bool(differ) or set(old) != set(new)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

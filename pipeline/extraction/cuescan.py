@@ -114,36 +114,75 @@ _AUTOMATON = _Automaton()
 PREFILTER = True
 
 
+#: pattern -> the highest id of its literals
+_newest: dict[re.Pattern, int] = {}
+
+
 @lru_cache(maxsize=None)
 def literal_ids(pattern: re.Pattern) -> frozenset[int] | None:
     """The automaton's ids of `required_literals(pattern)`, or None when it has none."""
     literals = required_literals(pattern)
-    return None if literals is None else _AUTOMATON.ids_of(literals)
+    if literals is None:
+        return None
+    ids = _AUTOMATON.ids_of(literals)
+    _newest[pattern] = max(ids)
+    return ids
+
+
+def prepare(patterns) -> None:
+    """Learn the literals of `patterns` now (a rule set, once), so scans made later know them all."""
+    for pattern in patterns:
+        literal_ids(pattern)
+
+
+def reset() -> None:
+    """Forget every literal and scan (as a fresh process starts); for tests of order independence."""
+    global _AUTOMATON
+    _AUTOMATON = _Automaton()
+    literal_ids.cache_clear()
+    _newest.clear()
+    scan_of.cache_clear()
+
+
+class Present(frozenset):
+    """Ids of the literals found in a range of a text, and how many literals the automaton knew then."""
+
+    known: int = 0
 
 
 class TextScan:
     """Where the known literals occur in one text (one automaton pass over it, lowered)."""
 
-    __slots__ = ("hits", "length")
+    __slots__ = ("hits", "length", "known", "everywhere")
 
     def __init__(self, text: str):
         self.length = len(text)
+        self.known = len(_AUTOMATON.lengths)  # a literal added later has an id from here on
         self.hits: dict[int, list[int]] = {}  # literal id -> its start offsets, ascending
         lengths = _AUTOMATON.lengths
-        for end, lid in _AUTOMATON.automaton.iter(text.lower()):
+        automaton = _AUTOMATON.automaton
+        for end, lid in automaton.iter(text.lower()) if automaton is not None else ():
             self.hits.setdefault(lid, []).append(end + 1 - lengths[lid])
+        self.everywhere: Present | None = None
 
-    def present(self, pos: int = 0, endpos: int = sys.maxsize) -> frozenset[int] | dict[int, list[int]]:
-        """Ids of the literals that lie wholly inside `[pos, endpos)` (a set, or a dict keyed by them)."""
+    def present(self, pos: int = 0, endpos: int = sys.maxsize) -> Present:
+        """Ids of the literals that lie wholly inside `[pos, endpos)`."""
         if pos <= 0 and endpos >= self.length:
-            return self.hits
+            if self.everywhere is None:
+                self.everywhere = self._present(self.hits)
+            return self.everywhere
         lengths = _AUTOMATON.lengths
         inside = []
         for lid, starts in self.hits.items():
             k = bisect_left(starts, pos)  # the first occurrence from pos ends first
             if k < len(starts) and starts[k] + lengths[lid] <= endpos:
                 inside.append(lid)
-        return frozenset(inside)
+        return self._present(inside)
+
+    def _present(self, ids) -> Present:
+        present = Present(ids)
+        present.known = self.known
+        return present
 
     def has_any(self, ids: frozenset[int], pos: int = 0, endpos: int = sys.maxsize) -> bool:
         """Whether one of the literals `ids` lies wholly inside `[pos, endpos)`."""
@@ -170,13 +209,16 @@ def scan_of(text: str) -> TextScan | None:
     return TextScan(text)
 
 
-def can_match(pattern: re.Pattern, present: frozenset[int] | dict[int, list[int]] | None) -> bool:
-    """False only when `pattern` cannot match where the literals `present` (a `TextScan.present`) are."""
+def can_match(pattern: re.Pattern, present: Present | None) -> bool:
+    """False only when `pattern` cannot match where the literals `present` (a `TextScan.present`) are. A
+    pattern with a literal newer than the scan may match: the scan could not see it."""
     ids = literal_ids(pattern)
-    return ids is None or present is None or not PREFILTER or not ids.isdisjoint(present)
+    if ids is None or present is None or not PREFILTER or _newest[pattern] >= present.known:
+        return True
+    return not ids.isdisjoint(present)
 
 
-def present_in(text: str, pos: int = 0, endpos: int = sys.maxsize) -> frozenset[int] | None:
+def present_in(text: str, pos: int = 0, endpos: int = sys.maxsize) -> Present | None:
     """The literals inside `text[pos:endpos]`, for `can_match`; None when the text cannot be scanned."""
     scan = scan_of(text)
     return None if scan is None else scan.present(pos, endpos)
@@ -191,4 +233,5 @@ def may_match(pattern: re.Pattern, text: str, pos: int = 0, endpos: int = sys.ma
     return scan is None or scan.has_any(ids, pos, endpos)
 
 
-__all__ = ["TextScan", "can_match", "literal_ids", "may_match", "present_in", "required_literals", "scan_of"]
+__all__ = ["Present", "TextScan", "can_match", "literal_ids", "may_match", "prepare", "present_in", "required_literals", "reset",
+           "scan_of"]

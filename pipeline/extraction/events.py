@@ -17,7 +17,7 @@ from functools import lru_cache
 from pipeline.extraction.actors import DocActors
 from pipeline.extraction.dates import DateExpr, find_dates
 from pipeline.extraction.gazetteer import rules, sector_keywords
-from pipeline.extraction.cuescan import can_match, may_match, present_in
+from pipeline.extraction.cuescan import can_match, may_match, prepare, present_in
 from pipeline.extraction.text import fold, found_in, lowered, matches_any, sentences
 from schemas.vocab import CAMEO_BY_EVENT_TYPE, CAMEO_RECEPTION
 
@@ -56,6 +56,20 @@ class LocalAgreement:
 
 @lru_cache(maxsize=1)
 def _cues() -> dict:
+    cues = _compiled_cues()
+    prepare(p for value in cues.values() for p in _patterns_in(value))
+    return cues
+
+
+def _patterns_in(value) -> list[re.Pattern]:
+    if isinstance(value, re.Pattern):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    return [p for item in value for p in _patterns_in(item)] if isinstance(value, (list, tuple)) else []
+
+
+def _compiled_cues() -> dict:
     r = rules("events")
     comp = lambda pats: [re.compile(p, re.IGNORECASE) for p in pats]  # noqa: E731
     return {
