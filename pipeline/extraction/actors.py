@@ -365,8 +365,14 @@ def _vi_unlisted_place_pass(d: _Doc) -> None:
     Vietnam when the level is Vietnamese only (huyện, thị xã, quận, ...)."""
     toks, n = d.toks, len(d.toks)
     syllables = _vn_syllables()
+    # where a level may start: a lower-case first word of a level (every other token gives None)
+    starts = [k for k, text in enumerate(d.texts) if text in _VI_LEVEL_FIRST_WORDS and not d.caps[k]]
     k = 0
     while k < n - 1:
+        at = bisect_left(starts, k)
+        if at == len(starts) or starts[at] >= n - 1:
+            break
+        k = starts[at]
         level = _vi_level_at(d, k)
         if not level:
             k += 1
