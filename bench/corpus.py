@@ -6,7 +6,9 @@ Each article is one template with its Vietnamese personal names, its foreign loc
 the project's reference data) and its years replaced by others drawn with a seeded generator, so a
 corpus keeps the templates' length, structure, languages and page noise while its articles differ.
 `--copies` makes that share of the articles byte-identical copies of an earlier one, as syndicated
-news repeats a story (the build sets them aside as `duplicate`). Same arguments, same bytes.
+news repeats a story (the build sets them aside as `duplicate`). `--distinct` draws again any variant
+whose main text (by the pipeline's own `main_text_key`) an earlier article has, so no article is set aside
+as a copy or near copy and every one is extracted. Same arguments, same bytes.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import argparse
 import csv
 import random
 import re
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -74,19 +77,44 @@ class Variants:
         return YEAR.sub(lambda m: str(int(m.group(0)) + shift), text)
 
 
-def make_corpus(templates: list[Path], out: Path, n: int, seed: int = 7, copies: float = 0.0) -> int:
+class _MainTexts:
+    """The main-text keys seen so far (the build's near-duplicate test), for `--distinct`."""
+
+    def __init__(self):
+        sys.path.insert(0, str(REFERENCE.parents[2]))
+        from pipeline.core.params import load_params
+        from pipeline.extraction.reading import ingest_article
+        self.params, self.ingest, self.seen = load_params(REFERENCE.parents[2] / "params.yaml"), ingest_article, set()
+
+    def new(self, text: str) -> bool:
+        """Whether `text`'s main text is new (and remember it)."""
+        key = self.ingest(text.encode("utf-8"), "<corpus>", self.params)[1]
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+
+def make_corpus(templates: list[Path], out: Path, n: int, seed: int = 7, copies: float = 0.0,
+                distinct: bool = False) -> int:
     """Write `n` articles `0000.txt`... into `out`; returns the bytes written."""
     texts = [p.read_text(encoding="utf-8") for folder in templates for p in sorted(folder.glob("*.txt"))]
     if not texts:
         raise SystemExit(f"no .txt articles in {', '.join(map(str, templates))}")
     variants = Variants(seed)
+    main_texts = _MainTexts() if distinct else None
     out.mkdir(parents=True, exist_ok=True)
     width, total, written = len(str(max(n - 1, 1))), 0, []
     for i in range(n):
         if written and variants.rng.random() < copies:
             text = variants.rng.choice(written)
         else:
-            text = variants.of(variants.rng.choice(texts))
+            for _ in range(100):
+                text = variants.of(variants.rng.choice(texts))
+                if main_texts is None or main_texts.new(text):
+                    break
+            else:
+                raise SystemExit(f"no new main text in 100 draws at article {i}: too few templates for --distinct")
             written.append(text)
         data = text.encode("utf-8")
         (out / f"{i:0{width}d}.txt").write_bytes(data)
@@ -101,8 +129,9 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=10000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--copies", type=float, default=0.0, help="share of byte-identical copies (0 to 1)")
+    ap.add_argument("--distinct", action="store_true", help="no two articles with the same main text")
     args = ap.parse_args()
-    total = make_corpus(args.templates, args.out, args.n, args.seed, args.copies)
+    total = make_corpus(args.templates, args.out, args.n, args.seed, args.copies, args.distinct)
     print(f"{args.n} articles, {total / 1e6:.1f} MB in {args.out}")
 
 

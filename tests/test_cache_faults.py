@@ -71,7 +71,7 @@ def test_every_damaged_cache_file_gives_the_same_release(clean, tmp_path, capsys
     pristine = tmp_path / "pristine"
     shutil.copytree(cache, pristine)
     files = sorted(p.relative_to(pristine) for p in pristine.rglob("*") if p.is_file())
-    assert any(f.name.startswith("outcomes-") for f in files) and any(f.name == "state.json" for f in files)
+    assert any(f.name.startswith("outcomes-") for f in files) and any(f.name == "state.msgpack" for f in files)
     failures, injected = [], 0
     for relative in files:
         for fault, damage in _faults((pristine / relative).stat().st_size, rng):
@@ -136,9 +136,9 @@ def test_a_pickle_planted_in_the_cache_never_runs(clean, tmp_path, monkeypatch):
         con.commit()
     # and the fold state too, its manifest vouching for it
     for checkpoint in (p.parent for p in work.rglob("manifest.json")):
-        (checkpoint / "state.json").write_bytes(payload)
+        (checkpoint / "state.msgpack").write_bytes(payload)
         manifest = json.loads((checkpoint / "manifest.json").read_text())
-        manifest["files"]["state.json"] = hashlib.sha256(payload).hexdigest()
+        manifest["files"]["state.msgpack"] = hashlib.sha256(payload).hexdigest()
         (checkpoint / "manifest.json").write_text(json.dumps(manifest))
     release = build(folder, tmp_path / "out", PARAMS, path_prefix="in", cache_dir=work).release
     assert not mark.exists(), "a pickle from the cache folder ran"

@@ -1,9 +1,11 @@
-"""The cache's data formats (`pipeline.core.codec`): what is written comes back with the same types, and
-any other bytes are a `CodecError`, never a crash or a value (hypothesis, derandomized)."""
+"""The cache's data format (`pipeline.core.codec`): what is written comes back with the same types, registered
+objects keep their identity, and any other bytes are a `CodecError`, never a crash, a run of code or a
+value of another type (hypothesis, derandomized)."""
 from __future__ import annotations
 
 import datetime as dt
 
+import msgpack
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -23,6 +25,16 @@ tree = st.recursive(leaf, lambda inner: st.one_of(
     st.dictionaries(hashable, inner, max_size=4)), max_leaves=25)
 
 
+class _Node:
+    __slots__ = ("label", "links")
+
+    def __init__(self, label, links):
+        self.label, self.links = label, links
+
+
+codec.register(_Node, "tests._Node")
+
+
 def _typed(value):
     """The value with every container's exact type spelled out, so [1] and (1,) and True and 1 differ."""
     kind = type(value)
@@ -36,38 +48,41 @@ def _typed(value):
 
 
 @given(tree)
-def test_tree_format_gives_back_the_same_values_and_types(value):
-    assert _typed(codec.loads_tree(codec.dumps_tree(value))) == _typed(value)
+def test_values_come_back_with_the_same_types(value):
+    assert _typed(codec.loads(codec.dumps(value))) == _typed(value)
 
 
-@given(tree.filter(lambda v: not isinstance(v, bytes)))
-def test_identity_format_gives_back_the_same_values(value):
-    try:
-        written = codec.dumps(value)
-    except TypeError:  # bytes inside: the identity format does not take them
-        return
-    assert codec.loads(written) == value
-
-
-def test_identity_format_keeps_sharing_and_cycles():
-    shared = [1, 2]
-    loop: list = []
-    loop.append(loop)
-    back = codec.loads(codec.dumps({"a": shared, "b": shared, "loop": loop}))
-    assert back["a"] is back["b"] and back["loop"][0] is back["loop"]
+def test_registered_objects_keep_sharing_and_cycles():
+    shared = _Node("shared", [])
+    loop = _Node("loop", [])
+    loop.links.append(loop)
+    back = codec.loads(codec.dumps({"a": [shared, loop], "b": (shared,), "by_day": {("x", 1): [shared]}}))
+    assert back["a"][0] is back["b"][0] is back["by_day"][("x", 1)][0]
+    assert back["a"][1].links[0] is back["a"][1] and back["a"][0].label == "shared"
 
 
 @given(st.binary(max_size=200))
 def test_any_other_bytes_are_a_codec_error_or_a_plain_value(raw):
-    for loads in (codec.loads_tree, codec.loads):
-        try:
-            value = loads(raw)
-        except CodecError:
-            continue
-        assert isinstance(value, (type(None), bool, int, float, str, bytes, list, tuple, dict, set, frozenset, dt.date))
+    try:
+        value = codec.loads(raw)
+    except CodecError:
+        return
+    assert isinstance(value, (type(None), bool, int, float, str, bytes, list, tuple, dict, set, frozenset, dt.date))
+
+
+@pytest.mark.parametrize("payload", [
+    msgpack.ExtType(6, msgpack.packb("os.system") + msgpack.packb(0) + msgpack.packb([])),  # an unregistered class
+    msgpack.ExtType(7, msgpack.packb(3)),  # a reference to no object
+    msgpack.ExtType(6, msgpack.packb("tests._Node") + msgpack.packb(0) + msgpack.packb([["nofield", 1]])),
+    msgpack.ExtType(1, msgpack.packb({"a": 1})),  # a tuple that is no list
+    msgpack.ExtType(99, b""),
+])
+def test_crafted_extensions_are_codec_errors(payload):
+    with pytest.raises(CodecError):
+        codec.loads(msgpack.packb([1, payload]))
 
 
 @pytest.mark.parametrize("value", [object(), dt.datetime(2020, 1, 1), 1j])
 def test_other_types_are_refused_when_written(value):
     with pytest.raises(TypeError):
-        codec.dumps_tree(value)
+        codec.dumps(value)

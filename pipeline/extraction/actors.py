@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from pipeline.extraction.gazetteer import Entry, accented_surnames, gazetteer, rules, slug, titles, vn_bodies, vn_name_parts
-from pipeline.extraction.subdivisions import subdivision_index
+from pipeline.extraction.subdivisions import subdivision_first_words, subdivision_index
 from pipeline.extraction.text import Token, fold, fold_key, tokens
 
 _RULES = rules("actors")
@@ -90,7 +90,7 @@ class DocActors:
         return keys
 
 
-@dataclass
+@dataclass(eq=False)  # a claim is itself: compared by identity, as the token table holds it
 class _Claim:
     start: int  # token index
     end: int
@@ -114,6 +114,9 @@ class _Doc:
         self.lows: list[str] = [t.lower() for t in self.texts]
         self.claimed: list[_Claim | None] = [None] * len(self.toks)
         self.claims: list[_Claim] = []
+        # whether token k and k + 1 are neighbours on one line, read by most passes
+        folded, toks = self.folded, self.toks
+        self.next_adjacent: list[bool] = [_on_one_line(folded[a.end:b.start]) for a, b in zip(toks, toks[1:])]
 
     def span_text(self, i: int, j: int) -> str:
         return self.text[self.toks[i].start:self.toks[j - 1].end]
@@ -141,8 +144,14 @@ class _Doc:
 
     def adjacent(self, i: int, j: int) -> bool:
         """Tokens i and j are neighbours on one line (no punctuation or newline between)."""
-        gap = self.folded[self.toks[i].end:self.toks[j].start]
-        return "\n" not in gap and gap.strip() == ""
+        if j == i + 1 and i >= 0:
+            return self.next_adjacent[i]
+        return _on_one_line(self.folded[self.toks[i].end:self.toks[j].start])
+
+
+def _on_one_line(gap: str) -> bool:
+    """The text between two tokens holds only spaces: no punctuation, no line break."""
+    return "\n" not in gap and gap.strip() == ""
 
 
 def _cap_word(tok: Token) -> bool:
@@ -243,9 +252,10 @@ def _subdivision_pass(d: _Doc) -> None:
     names, when the reference data lacks it."""
     countries = sorted({c.country for c in d.claims if c.kind == "country" and c.country and c.country != "VN"})
     indexes = [subdivision_index(code) for code in countries]
+    first_words = set().union(*(subdivision_first_words(code) for code in countries))
     toks, n, i = d.toks, len(d.toks), 0
     while i < n:
-        if not d.caps[i] or d.claimed[i] is not None:
+        if not d.caps[i] or d.claimed[i] is not None or d.texts[i] not in first_words:
             i += 1
             continue
         hit = None
@@ -355,8 +365,14 @@ def _vi_unlisted_place_pass(d: _Doc) -> None:
     Vietnam when the level is Vietnamese only (huyện, thị xã, quận, ...)."""
     toks, n = d.toks, len(d.toks)
     syllables = _vn_syllables()
+    # where a level may start: a lower-case first word of a level (every other token gives None)
+    starts = [k for k, text in enumerate(d.texts) if text in _VI_LEVEL_FIRST_WORDS and not d.caps[k]]
     k = 0
     while k < n - 1:
+        at = bisect_left(starts, k)
+        if at == len(starts) or starts[at] >= n - 1:
+            break
+        k = starts[at]
         level = _vi_level_at(d, k)
         if not level:
             k += 1

@@ -17,6 +17,7 @@ from functools import lru_cache
 from pipeline.extraction.actors import DocActors
 from pipeline.extraction.dates import DateExpr, find_dates
 from pipeline.extraction.gazetteer import rules, sector_keywords
+from pipeline.extraction.cuescan import can_match, may_match, prepare, present_in
 from pipeline.extraction.text import fold, found_in, lowered, matches_any, sentences
 from schemas.vocab import CAMEO_BY_EVENT_TYPE, CAMEO_RECEPTION
 
@@ -55,6 +56,20 @@ class LocalAgreement:
 
 @lru_cache(maxsize=1)
 def _cues() -> dict:
+    cues = _compiled_cues()
+    prepare(p for value in cues.values() for p in _patterns_in(value))
+    return cues
+
+
+def _patterns_in(value) -> list[re.Pattern]:
+    if isinstance(value, re.Pattern):
+        return [value]
+    if isinstance(value, dict):
+        value = list(value.values())
+    return [p for item in value for p in _patterns_in(item)] if isinstance(value, (list, tuple)) else []
+
+
+def _compiled_cues() -> dict:
     r = rules("events")
     comp = lambda pats: [re.compile(p, re.IGNORECASE) for p in pats]  # noqa: E731
     return {
@@ -180,9 +195,11 @@ def _event_type(clause: str, precise_date: bool, original: str | None = None,
     signed, else the earliest trigger (ties go by priority). `original` is the clause with its accents
     (same length), to check Vietnamese triggers."""
     cues = _cues()
-    # the types with a trigger here, one joined regex each (quicker than one regex of every trigger)
+    # the types with a trigger here: those whose literals the clause holds, then one joined regex each
+    cue_literals = present_in(clause)
     low = lowered(clause)
-    present = {etype for etype, any_of_type in cues["any_of_type"].items() if found_in(any_of_type, clause, low)}
+    present = {etype for etype, any_of_type in cues["any_of_type"].items()
+               if can_match(any_of_type, cue_literals) and found_in(any_of_type, clause, low)}
     if not present:
         return None
     original = original if original is not None else clause
@@ -191,6 +208,8 @@ def _event_type(clause: str, precise_date: bool, original: str | None = None,
         if etype not in present:
             continue
         for pattern in cues["events"][etype]:
+            if not can_match(pattern, cue_literals):
+                continue
             for m in pattern.finditer(clause):
                 if not _accents_fit(m, original):
                     continue
@@ -249,6 +268,8 @@ def _event_names(text: str, folded: str, s: int, e: int) -> list[str]:
     names: list[str] = []
     taken: list[tuple[int, int]] = []
     for pattern in (_QUOTED_EVENT, _NAMED_EVENT, _VI_NAMED):
+        if not may_match(pattern, folded, s, e):
+            continue
         for m in pattern.finditer(folded, s, e):
             if any(m.start() < b and a < m.end() for a, b in taken):
                 continue
@@ -338,8 +359,8 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
                 previous.extra_spans.append((c_start, c_end, (s_start, s_end)))
                 continue
             sectors = _sectors(clause.lower())  # of every event the clause adds below (at least one)
-            paired = [(t, pm) for p, types in _cues()["paired"] for pm in p.finditer(unnamed, c_start, c_end)
-                      for t in types]
+            paired = [(t, pm) for p, types in _cues()["paired"] if may_match(p, unnamed, c_start, c_end)
+                      for pm in p.finditer(unnamed, c_start, c_end) for t in types]
             used: list[tuple[str, re.Match]] = []
             for extra, pm in paired:
                 if any(t == extra and pm.start() < u.end() and u.start() < pm.end() for t, u in used):
@@ -382,7 +403,8 @@ def _enumerated(folded: str, c_start: int, c_end: int, doc_actors: DocActors, cl
                 keys: list[str]) -> list[tuple[dict[str, str], DateExpr | None, tuple[int, int]]]:
     """The happenings a plural cue lists (participants, date, evidence span): one per dated item, else one per
     foreign place named after the cue; none unless there are two or more."""
-    cue = next((m for p in _cues()["enumerations"] if (m := p.search(folded, c_start, c_end))), None)
+    cue = next((m for p in _cues()["enumerations"]
+                if may_match(p, folded, c_start, c_end) and (m := p.search(folded, c_start, c_end))), None)
     if cue is None:
         return []
     dated = [d for d in clause_dates if d.start and d.char_start >= cue.end()]
@@ -538,7 +560,7 @@ def find_agreements(text: str, main: str, kept: list[tuple[int, int]], doc_actor
                    and not (in_title and any(a.agreement_type == atype for a in out))]
         for atype, patterns in present:
             for pattern in patterns:
-                m = pattern.search(folded, s_start, s_end)
+                m = may_match(pattern, folded, s_start, s_end) and pattern.search(folded, s_start, s_end)
                 if not m:
                     continue
                 if in_title and not _TITLE_SIGNS.search(folded, max(s_start, m.start() - 40), m.start()):

@@ -56,4 +56,10 @@ def subdivision_index(country: str) -> dict[tuple[str, ...], tuple[str, str]]:
     return out
 
 
-__all__ = ["subdivision_index"]
+@lru_cache(maxsize=None)
+def subdivision_first_words(country: str) -> frozenset[str]:
+    """The first word of every name in `subdivision_index(country)`: no other word starts a match."""
+    return frozenset(words[0] for words in subdivision_index(country))
+
+
+__all__ = ["subdivision_first_words", "subdivision_index"]

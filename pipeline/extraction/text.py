@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
+from pipeline.extraction.cuescan import may_match
+
 
 @lru_cache(maxsize=None)
 def _fold_char(char: str) -> str:
@@ -178,8 +180,11 @@ def matches_any(patterns: Sequence[re.Pattern], text: str, pos: int = 0, endpos:
 
 
 def found_in(pattern: re.Pattern, text: str, low: str | None, pos: int = 0, endpos: int = sys.maxsize) -> bool:
-    """Whether `pattern` matches in `text[pos:endpos]`; `low` is `lowered(text)` or None. With `low`, an
-    IGNORECASE pattern runs case-sensitively on it when its source allows (quicker, same answer)."""
+    """Whether `pattern` matches in `text[pos:endpos]`; `low` is `lowered(text)` or None. It runs only where
+    one of its required literals occurs (`cuescan.may_match`); with `low`, an IGNORECASE pattern runs
+    case-sensitively on it when its source allows (quicker, same answer)."""
+    if not may_match(pattern, text, pos, endpos):
+        return False
     twin = case_sensitive(pattern) if low is not None else None
     if twin is None:
         return pattern.search(text, pos, endpos) is not None

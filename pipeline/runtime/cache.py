@@ -159,7 +159,7 @@ class ExtractionCache:
             raw = pa.decompress(value, size, codec="lz4", asbytes=True)
             if hashlib.sha256(raw).hexdigest() != digest:
                 raise CodecError("digest mismatch")
-            return codec.loads_tree(raw)
+            return codec.loads(raw)
         except (CodecError, pa.ArrowException, TypeError, ValueError) as exc:
             self.damaged += 1
             if self.damaged == 1:
@@ -168,7 +168,7 @@ class ExtractionCache:
             return None
 
     def put(self, sha256: str, outcome) -> None:
-        value = codec.dumps_tree(outcome)
+        value = codec.dumps(outcome)
         self.store.run(f"insert or replace into {OUTCOME_TABLE} values (?, ?, ?, ?)",
                        (sha256, len(value), hashlib.sha256(value).hexdigest(),
                         pa.compress(value, codec="lz4", asbytes=True)))

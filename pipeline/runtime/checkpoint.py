@@ -16,7 +16,7 @@ resumes from nothing.
 
 Layout, under the cache folder:
 `folds/<input folder digest>/<code digest>-<entries>-<keys digest>/`
-holding `keys.msgpack`, `state.json` (the fold without its rows, in the data
+holding `keys.msgpack`, `state.msgpack` (the fold without its rows, in the data
 format of `pipeline.core.codec`: no pickle), one feather file per row table
 (`Resolver.finish(keep=...)`, zstd-compressed) and `manifest.json`, the sha256
 of every other file, written and synced last. It is written into a hidden
@@ -71,12 +71,12 @@ def entry_key(item: InputFile | QuarantineEntry) -> Key | None:
 
 
 def _keys_digest(keys: list[Key]) -> str:
-    return hashlib.sha256(codec.dumps_tree(keys)).hexdigest()
+    return hashlib.sha256(codec.dumps(keys)).hexdigest()
 
 
-#: the checkpoint format: a folder of keys.msgpack, state.json (`pipeline.core.codec`), the row tables, and a
+#: the checkpoint format: a folder of keys.msgpack, state.msgpack (`pipeline.core.codec`), the row tables, and a
 #: manifest of every file's sha256 written last (a folder without a matching manifest is not a checkpoint)
-FORMAT = "paradip-fold-3"
+FORMAT = "paradip-fold-4"
 MANIFEST = "manifest.json"
 
 
@@ -124,14 +124,14 @@ class Checkpoint:
             raise CheckpointDamaged(f"{type(exc).__name__}: {exc}") from exc
 
     def keys(self) -> list[Key]:
-        return self._load("keys.msgpack", codec.loads_tree)
+        return self._load("keys.msgpack")
 
     def state(self) -> dict:
-        return self._load("state.json", codec.loads)
+        return self._load("state.msgpack")
 
-    def _load(self, name: str, loads):
+    def _load(self, name: str):
         try:
-            return loads((self.folder / name).read_bytes())
+            return codec.loads((self.folder / name).read_bytes())
         except (OSError, CodecError) as exc:
             raise CheckpointDamaged(f"{name}: {exc}") from exc
 
@@ -210,8 +210,8 @@ class FoldCheckpoints:
             return
         try:
             try:
-                (staging / "keys.msgpack").write_bytes(codec.dumps_tree(keys))
-                (staging / "state.json").write_bytes(codec.dumps(state))
+                (staging / "keys.msgpack").write_bytes(codec.dumps(keys))
+                (staging / "state.msgpack").write_bytes(codec.dumps(state))
             except OSError as exc:
                 warn(f"fold checkpoint not saved in {self.root} ({exc.strerror or exc}): the next build folds again")
                 yield None

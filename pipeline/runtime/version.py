@@ -26,7 +26,7 @@ EXTRACTOR_MODULES = (
     "pipeline.extraction.reading", "pipeline.extraction.segment", "pipeline.extraction.dates",
     "pipeline.extraction.text", "pipeline.extraction.gazetteer", "pipeline.extraction.actors",
     "pipeline.extraction.events", "pipeline.extraction.document", "pipeline.extraction.docrows",
-    "pipeline.extraction.subdivisions", "pipeline.extraction.html",
+    "pipeline.extraction.subdivisions", "pipeline.extraction.html", "pipeline.extraction.cuescan",
     "pipeline.core.ids", "pipeline.core.params", "pipeline.core.codec", "schemas.records", "schemas.vocab",
 )
 
