@@ -17,13 +17,24 @@ from pipeline.extraction.gazetteer import REFERENCE_DIR
 from pipeline.extraction.text import fold_key
 from pipeline.release.validation import validate_tables
 from pipeline.resolution.places import (
-    DOMINANCE, NO_LINK, SEAT_FILES, dominant, find_city, link_place, subdivisions, unit_code, vn_provinces)
+    DOMINANCE, LINKS_FILE, NO_LINK, SEAT_FILES, computed_links, dominant, find_city, link_place, subdivisions,
+    unit_code, vn_provinces)
 from schemas.records import Actor, TABLE_MODELS
 
 
 def _vn_localities() -> dict[str, dict]:
     with (REFERENCE_DIR / "vn_localities.csv").open(encoding="utf-8", newline="") as fh:
         return {row["id"]: row for row in csv.DictReader(fh)}
+
+
+def test_the_committed_link_table_is_what_geonames_and_the_reference_data_give_now():
+    """Builds read `place_links.csv`, not GeoNames: it must be what `python -m pipeline.resolution.places`
+    makes from today's code, reference data and packages."""
+    with LINKS_FILE.open(encoding="utf-8", newline="") as fh:
+        committed = list(csv.DictReader(fh))
+    computed = computed_links()
+    assert len(computed) > 1000
+    assert committed == computed, "run `python -m pipeline.resolution.places` and commit place_links.csv"
 
 
 def test_the_merger_table_turns_the_63_provinces_into_34_of_which_11_unchanged():

@@ -26,6 +26,10 @@ than none. Cities are matched in the cities of 15,000 people or more; a capital 
 there is looked for in the 5,000 and then the 1,000 file. In the United States, whose GeoNames
 first-level codes are the postal codes, a seat must lie in its state.
 
+Builds read the links from `reference/place_links.csv`, which `python -m pipeline.resolution.places`
+computes for every reference key with the functions below (a test checks it is current): loading
+GeoNames' city files costs seconds and hundreds of MB, which no build should pay.
+
 Invariants: pure (the same key gives the same link in every process); every ISO code exists in
 pycountry; every point is a GeoNames city whose country code is the actor's country.
 """
@@ -251,27 +255,77 @@ def _foreign_link(loc_id: str) -> dict:
     return _unit_link(code) if code else {}
 
 
-@lru_cache(maxsize=1 << 14)
+def _raw_link(key: str) -> dict:
+    """The place columns of a reference key, computed from GeoNames and pycountry (slow: loads GeoNames)."""
+    if key.startswith("country:"):
+        return _country_link(key.split(":", 1)[1])
+    if key.startswith("vnloc:"):
+        return _vn_link(key.split(":", 1)[1])
+    if key.startswith("loc:iso-"):
+        code = key[len("loc:iso-"):].upper()
+        return _unit_link(code) if is_iso_3166(code) and "-" in code else {}
+    if key.startswith("loc:"):
+        return _foreign_link(key.split(":", 1)[1])
+    return {}
+
+
+def reference_keys() -> list[str]:
+    """Every key a place actor of the reference data can have: countries, Vietnamese and foreign localities,
+    and every ISO 3166-2 unit."""
+    countries = [row["iso2"] for row in _csv(REFERENCE_DIR / "countries.csv")]
+    return ([f"country:{code}" for code in countries] + [f"vnloc:{i}" for i in _vn_localities()]
+            + [f"loc:{i}" for i in _foreign_localities()]
+            + [f"loc:iso-{sub.code.lower()}" for sub in sorted(pycountry.subdivisions, key=lambda s: s.code)])
+
+
+#: The precomputed links of every reference key (`python -m pipeline.resolution.places` writes it): GeoNames
+#: is loaded only to make it, never by a build (its city files cost seconds and hundreds of MB).
+LINKS_FILE = PLACES_DIR / "place_links.csv"
+
+
+def computed_links() -> list[dict]:
+    """The rows of `LINKS_FILE` as the code and the packages give them now (keys with no link left out)."""
+    rows = []
+    for key in reference_keys():
+        link = PlaceLink(**_raw_link(key))
+        if link != NO_LINK:
+            rows.append({"key": key, **{c: "" if v is None else repr(v) if isinstance(v, float) else str(v)
+                                        for c, v in zip(PLACE_COLUMNS, link)}})
+    return rows
+
+
+def write_links(path: Path = LINKS_FILE) -> int:
+    """Write `computed_links()` to `path`; the number of rows."""
+    rows = computed_links()
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, ["key", *PLACE_COLUMNS], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    return len(rows)
+
+
+_TYPES = {"geonames_id": int, "latitude": float, "longitude": float}
+
+
+@lru_cache(maxsize=1)
+def _links() -> dict[str, PlaceLink]:
+    return {row["key"]: PlaceLink(*(None if row[c] == "" else _TYPES.get(c, str)(row[c]) for c in PLACE_COLUMNS))
+            for row in _csv(LINKS_FILE)}
+
+
 def link_place(key: str, kind: str, country: str | None) -> PlaceLink:
     """The place columns of the actor of extraction key `key` (see the module docstring)."""
-    if kind == "country" and key.startswith("country:"):
-        found = _country_link(key.split(":", 1)[1])
-    elif kind != "locality":
+    if not (kind == "country" and key.startswith("country:") or kind == "locality" and not key.startswith("country:")):
         return NO_LINK
-    elif key.startswith("vnloc:"):
-        found = _vn_link(key.split(":", 1)[1])
-    elif key.startswith("loc:iso-"):
-        code = key[len("loc:iso-"):].upper()
-        found = _unit_link(code) if is_iso_3166(code) and "-" in code else {}
-    elif key.startswith("loc:"):
-        found = _foreign_link(key.split(":", 1)[1])
-    else:
-        found = {}
-    link = PlaceLink(**found)
+    link = _links().get(key, NO_LINK)
     if link.iso_3166 and country and not (link.iso_3166 == country or link.iso_3166.startswith(f"{country}-")):
         return NO_LINK  # the gazetteer said another country: trust neither
     return link
 
 
-__all__ = ["DOMINANCE", "NO_LINK", "PLACE_COLUMNS", "PlaceLink", "dominant", "find_city", "link_place", "subdivisions",
-           "unit_code", "vn_provinces"]
+__all__ = ["DOMINANCE", "LINKS_FILE", "NO_LINK", "PLACE_COLUMNS", "PlaceLink", "computed_links", "dominant", "find_city",
+           "link_place", "reference_keys", "subdivisions", "unit_code", "vn_provinces", "write_links"]
+
+
+if __name__ == "__main__":
+    print(f"{write_links()} linked reference places -> {LINKS_FILE}")
