@@ -107,16 +107,17 @@ class _Doc:
         self.text = text
         self.folded = fold(main)
         self.toks: list[Token] = tokens(self.folded)
+        self.texts: list[str] = [t[0] for t in self.toks]
         # capitalised words, read by the passes over every token
-        self.caps: list[bool] = [(first := t.text[:1]).isalpha() and first.isupper() for t in self.toks]
-        self.texts: list[str] = [t.text for t in self.toks]
+        self.caps: list[bool] = [(first := text[:1]).isalpha() and first.isupper() for text in self.texts]
         # lower-cased token texts, read by the title and body lookups
         self.lows: list[str] = [t.lower() for t in self.texts]
         self.claimed: list[_Claim | None] = [None] * len(self.toks)
         self.claims: list[_Claim] = []
-        # whether token k and k + 1 are neighbours on one line, read by most passes
+        # whether token k and k + 1 are neighbours on one line, read by most passes (most gaps: one space)
         folded, toks = self.folded, self.toks
-        self.next_adjacent: list[bool] = [_on_one_line(folded[a.end:b.start]) for a, b in zip(toks, toks[1:])]
+        self.next_adjacent: list[bool] = [gap == " " or _on_one_line(gap)
+                                          for gap in [folded[a[2]:b[1]] for a, b in zip(toks, toks[1:])]]
 
     def span_text(self, i: int, j: int) -> str:
         return self.text[self.toks[i].start:self.toks[j - 1].end]

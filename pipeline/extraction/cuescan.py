@@ -135,6 +135,26 @@ def prepare(patterns) -> None:
         literal_ids(pattern)
 
 
+def literal_union(patterns) -> frozenset[int] | None:
+    """The literals of all `patterns` (a text without any of them matches none), or None when one of them has
+    no required literals."""
+    union: set[int] = set()
+    for pattern in patterns:
+        ids = literal_ids(pattern)
+        if ids is None:
+            return None
+        union |= ids
+    return frozenset(union)
+
+
+def any_literal_in(ids: frozenset[int], text: str, pos: int = 0, endpos: int = sys.maxsize) -> bool:
+    """False only when none of the literals `ids` lies in `text[pos:endpos]`."""
+    scan = scan_of(text)
+    if scan is None or not PREFILTER or not ids or max(ids) >= scan.known:
+        return True
+    return scan.has_any(ids, pos, endpos)
+
+
 def reset() -> None:
     """Forget every literal and scan (as a fresh process starts); for tests of order independence."""
     global _AUTOMATON
@@ -201,7 +221,7 @@ class TextScan:
         return False
 
 
-@lru_cache(maxsize=64)  # the document's texts, clauses and sentences, each asked about many times
+@lru_cache(maxsize=1024)  # the document's texts, clauses and sentences, each asked about many times
 def scan_of(text: str) -> TextScan | None:
     """The scan of `text`; None when it holds a character on which lowering and IGNORECASE disagree."""
     if _CASE_TRAPS.search(text):
@@ -233,5 +253,5 @@ def may_match(pattern: re.Pattern, text: str, pos: int = 0, endpos: int = sys.ma
     return scan is None or scan.has_any(ids, pos, endpos)
 
 
-__all__ = ["Present", "TextScan", "can_match", "literal_ids", "may_match", "prepare", "present_in", "required_literals", "reset",
+__all__ = ["Present", "TextScan", "any_literal_in", "can_match", "literal_union", "literal_ids", "may_match", "prepare", "present_in", "required_literals", "reset",
            "scan_of"]

@@ -17,7 +17,7 @@ from functools import lru_cache
 from pipeline.extraction.actors import DocActors
 from pipeline.extraction.dates import DateExpr, find_dates
 from pipeline.extraction.gazetteer import rules, sector_keywords
-from pipeline.extraction.cuescan import can_match, may_match, prepare, present_in
+from pipeline.extraction.cuescan import any_literal_in, can_match, literal_union, may_match, prepare, present_in
 from pipeline.extraction.text import fold, found_in, lowered, matches_any, sentences
 from schemas.vocab import CAMEO_BY_EVENT_TYPE, CAMEO_RECEPTION
 
@@ -59,6 +59,12 @@ def _cues() -> dict:
     cues = _compiled_cues()
     prepare(p for value in cues.values() for p in _patterns_in(value))
     return cues
+
+
+def _trigger_literals() -> frozenset[int] | None:
+    """The literals of every event trigger: a clause with none of them has no trigger. Not kept between
+    documents: literal ids belong to the automaton of the moment (`cuescan.reset` starts another)."""
+    return literal_union(_cues()["any_of_type"].values())
 
 
 def _patterns_in(value) -> list[re.Pattern]:
@@ -303,11 +309,12 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
     unnamed = _without_names(folded, doc_actors)
     events: list[LocalEvent] = []
     actor_ends = frozenset(m.end for m in doc_actors.mentions)
+    triggers = _trigger_literals()
     previous_sentence = ""
     for s_start, s_end in sentences(main, kept):
-        sentence_dates = find_dates(folded, s_start, s_end, published)
-        agenda = matches_any(_cues()["agenda"], folded[s_start:s_end]) or matches_any(_cues()["agenda"], previous_sentence)
-        previous_sentence = folded[s_start:s_end]
+        sentence, before = folded[s_start:s_end], previous_sentence
+        agenda = None  # read once a clause of the sentence has a trigger
+        previous_sentence = sentence
         sentence_people = [k for k in doc_actors.keys_within(s_start, s_end) if _kind(doc_actors, k) == "person"]
         if _is_title_line(folded, kept, s_start, s_end):
             continue
@@ -321,9 +328,13 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
                 keys += [k for k in subject if k not in keys and _kind(doc_actors, k) != "country"
                          and (doc_actors.actors[k].country or "VN") == "VN"]
             subject = keys
+            if triggers is not None and not any_literal_in(triggers, unnamed, c_start, c_end):
+                continue  # no trigger of any type here (most clauses): `_event_type` would find none
             clause = folded[c_start:c_end]
             clause_dates = find_dates(folded, c_start, c_end, published)
             precise = any(d.precision == "day" and d.start for d in clause_dates)
+            if agenda is None:
+                agenda = matches_any(_cues()["agenda"], sentence) or matches_any(_cues()["agenda"], before)
             found = _event_type(unnamed[c_start:c_end], precise, main[c_start:c_end], agenda)
             if not found:
                 continue
@@ -332,7 +343,7 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
             for k in sentence_people:
                 if k not in keys:
                     keys.append(k)
-            date = _best_date(clause_dates) or _best_date(sentence_dates)
+            date = _best_date(clause_dates) or _best_date(find_dates(folded, s_start, s_end, published))
             if etype == "signing" and date and date.start and published and date.start.year < published.year:
                 continue  # a signing of past years is the agreement's history, not a happening reported here
             if events and matches_any(_cues()["both_sides_or_places"], clause):
