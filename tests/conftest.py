@@ -8,10 +8,20 @@ import sys
 import tempfile
 from pathlib import Path
 
+import atexit
+import shutil
+
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+# hypothesis keeps a cache of constants (and would keep examples) in `.hypothesis/` of the working folder:
+# a temporary folder instead, removed at exit, so the tests leave nothing in the user's clone
+_HYPOTHESIS_HOME = tempfile.mkdtemp(prefix="paradip-hypothesis-")
+set_hypothesis_home_dir(_HYPOTHESIS_HOME)
+atexit.register(shutil.rmtree, _HYPOTHESIS_HOME, ignore_errors=True)
 
 from pipeline.runtime.build import build  # noqa: E402
 from pipeline.runtime.inputs import read_metadata  # noqa: E402
