@@ -1,6 +1,6 @@
 """The literal prefilter (`pipeline.extraction.cuescan`) never skips a regex that would match: on random
 regexes and texts (hypothesis, derandomized), and on the whole extraction of every article of the
-repository, which must equal the extraction with every regex run everywhere."""
+repository and of a benchmark corpus, which must equal the extraction with every regex run everywhere."""
 from __future__ import annotations
 
 import re
@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.corpus import make_corpus
 from conftest import ROOT
 from pipeline.core.params import load_params
 from pipeline.extraction import cuescan
@@ -54,12 +55,10 @@ def test_required_literals_of_rule_shapes(source, expected):
         None if expected is None else frozenset(expected))
 
 
-def test_the_prefilter_changes_no_extraction_of_any_article(monkeypatch):
-    """Each article both in a fresh state (the automaton knows no literal yet, as in a new worker) and after
-    all the others (it knows every one): either way, the extraction of every regex run everywhere."""
+def _without_and_with_the_prefilter(articles, monkeypatch) -> tuple[list, list, list]:
+    """Each article's outcome in a fresh state (the automaton knows no literal yet, as in a new worker), after
+    all the others (it knows every one), and with every regex run everywhere."""
     params = load_params(ROOT / "params.yaml")
-    articles = sorted((ROOT / "seeds").glob("*.txt")) + sorted((ROOT / "tests" / "heldout" / "docs").glob("*.txt"))
-    assert len(articles) > 50
     fresh = []
     for path in articles:
         cuescan.reset()
@@ -67,6 +66,25 @@ def test_the_prefilter_changes_no_extraction_of_any_article(monkeypatch):
     warm = [process_one(path.read_bytes(), params) for path in articles]
     monkeypatch.setattr(cuescan, "PREFILTER", False)
     without = [process_one(path.read_bytes(), params) for path in articles]
+    return fresh, warm, without
+
+
+def test_the_prefilter_changes_no_extraction_of_any_article(monkeypatch):
+    articles = sorted((ROOT / "seeds").glob("*.txt")) + sorted((ROOT / "tests" / "heldout" / "docs").glob("*.txt"))
+    assert len(articles) > 50
+    fresh, warm, without = _without_and_with_the_prefilter(articles, monkeypatch)
     assert [p.name for p, a, b in zip(articles, fresh, without) if a != b] == []
     assert [p.name for p, a, b in zip(articles, warm, without) if a != b] == []
     assert sum(outcome[0] == "ok" for outcome in without) > 50
+
+
+def test_the_prefilter_changes_no_extraction_of_the_benchmark_corpus(tmp_path, monkeypatch):
+    """The benchmark's kind of corpus (`bench/corpus.py --distinct`): 300 variants of the repository's
+    articles with other names, places and years."""
+    folder = tmp_path / "corpus"
+    make_corpus([ROOT / "seeds"], folder, 300, seed=21, distinct=True)
+    articles = sorted(folder.glob("*.txt"))
+    fresh, warm, without = _without_and_with_the_prefilter(articles, monkeypatch)
+    assert [p.name for p, a, b in zip(articles, fresh, without) if a != b] == []
+    assert [p.name for p, a, b in zip(articles, warm, without) if a != b] == []
+    assert sum(outcome[0] == "ok" for outcome in without) > 250
