@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from pipeline.extraction.segment import main_text
 from pipeline.extraction.actors import DocActors, MentionSpan
-from pipeline.extraction.text import _CASE_TRAPS, case_sensitive, found_in, lowered, matches_any, tokens
+from pipeline.extraction.text import CASE_TRAPS, case_sensitive, found_in, lowered, matches_any, tokens
 
 JOINABLE = [re.compile(p, re.IGNORECASE) for p in (r"\bsign(?:ed|s)?\b", r"(?<=the )visit", r"^at", r"ties$",
                                                    r"(?P<year>(?:19|20)\d\d)", r"x?")]
@@ -60,7 +60,7 @@ def test_the_case_traps_are_every_character_lowering_changes_matches_on():
         if len(low) != 1 or bool(any_letter.fullmatch(char)) != ("a" <= low <= "z") \
                 or any(bool(c.match(char)) != bool(c.match(low)) for c in classes):
             breaking.add(char)
-    assert breaking == set(_CASE_TRAPS.pattern.strip("[]"))
+    assert breaking == set(CASE_TRAPS.pattern.strip("[]"))
     for text, source in (("ſ", r"\bs\b"), ("ı", r"^i$"), ("İs", r"^i?s")):  # a lower-cased copy would say no
         assert lowered(text) is None and found_in(re.compile(source, re.IGNORECASE), text, lowered(text))
 

@@ -12,6 +12,7 @@ treat as a damaged cache entry.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any
 
 import msgpack
@@ -32,8 +33,13 @@ def register(cls: type, name: str | None = None) -> type:
     return cls
 
 
+@lru_cache(maxsize=None)
+def _slots(cls: type) -> tuple[str, ...]:
+    return tuple(s for klass in cls.__mro__ for s in getattr(klass, "__slots__", ()))
+
+
 def _fields(obj: Any) -> list[list]:
-    slots = [s for klass in type(obj).__mro__ for s in getattr(klass, "__slots__", ())]
+    slots = _slots(type(obj))
     if slots:
         return [[s, getattr(obj, s)] for s in slots if hasattr(obj, s)]
     return [[k, v] for k, v in vars(obj).items()]

@@ -21,8 +21,8 @@ from re import _parser as sre_parse
 import ahocorasick
 
 #: str.lower() lengthens İ, and IGNORECASE matches ı to i and ſ to s, which str.lower() keeps: a text
-#: holding one is never prefiltered (its regexes all run)
-_CASE_TRAPS = re.compile("[İıſ]")
+#: holding one is never prefiltered (its regexes all run), nor searched lower-cased (`text.lowered`)
+CASE_TRAPS = re.compile("[İıſ]")
 #: the shortest literal worth a prefilter
 MIN_LITERAL = 3
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT))
@@ -224,7 +224,7 @@ class TextScan:
 @lru_cache(maxsize=1024)  # the document's texts, clauses and sentences, each asked about many times
 def scan_of(text: str) -> TextScan | None:
     """The scan of `text`; None when it holds a character on which lowering and IGNORECASE disagree."""
-    if _CASE_TRAPS.search(text):
+    if CASE_TRAPS.search(text):
         return None
     return TextScan(text)
 

@@ -33,15 +33,20 @@ class Entry:
     name: str  # canonical English name
 
 
-def _rows(name: str) -> list[dict]:
-    path = REFERENCE_DIR / name
+def read_rows(path: Path) -> list[dict]:
+    """The rows of a reference CSV file (UTF-8, one header row); none when the file is missing."""
     if not path.exists():
         return []
     with path.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
 
 
-def _split(value: str | None) -> list[str]:
+def _rows(name: str) -> list[dict]:
+    return read_rows(REFERENCE_DIR / name)
+
+
+def split_values(value: str | None) -> list[str]:
+    """The items of a multi-valued reference field (`|`-separated), stripped, without empty ones."""
     return [v.strip() for v in (value or "").split("|") if v.strip()]
 
 
@@ -87,27 +92,27 @@ class Gazetteer:
         # Order matters: the first entry to claim a surface form keeps it.
         for row in _rows("countries.csv"):
             entry = Entry(f"country:{row['iso2']}", "country", row["iso2"], row["name"])
-            for form in [row["name"], *_split(row["names_en"]), *_split(row["names_vi"]), *_split(row["demonyms_en"])]:
+            for form in [row["name"], *split_values(row["names_en"]), *split_values(row["names_vi"]), *split_values(row["demonyms_en"])]:
                 self._add(form, entry)
         for row in _rows("vn_localities.csv"):
             entry = Entry(f"vnloc:{row['id']}", "locality", "VN", row["name_en"])
-            for form in [row["name_en"], row["name_vi"], *_split(row["aliases"])]:
+            for form in [row["name_en"], row["name_vi"], *split_values(row["aliases"])]:
                 self._add(form, entry)
         for row in _rows("foreign_localities.csv"):
             entry = Entry(f"loc:{row['id']}", "locality", row["country"] or None, row["name"])
-            for form in [row["name"], *_split(row["names_vi"]), *_split(row["aliases"])]:
+            for form in [row["name"], *split_values(row["names_vi"]), *split_values(row["aliases"])]:
                 self._add(form, entry)
         for row in _rows("organizations.csv"):
             entry = Entry(f"org:{slug(row['name'])}", row["kind"], row["country"] or None, row["name"])
-            for form in [row["name"], *_split(row["aliases"])]:
+            for form in [row["name"], *split_values(row["aliases"])]:
                 self._add(form, entry)
         for row in _rows("news_outlets.csv"):
             entry = Entry(f"outlet:{slug(row['name'])}", "outlet", row.get("country") or None, row["name"])
-            for form in [row["name"], *_split(row["aliases"])]:
+            for form in [row["name"], *split_values(row["aliases"])]:
                 self._add(form, entry)
         for row in _rows("regions.csv"):
             entry = Entry(f"region:{slug(row['name'])}", "region", None, row["name"])
-            for form in [row["name"], *_split(row["aliases"])]:
+            for form in [row["name"], *split_values(row["aliases"])]:
                 self._add(form, entry)
 
     def lookup(self, words: tuple[str, ...]) -> Entry | None:
@@ -158,7 +163,7 @@ def titles() -> dict[tuple[str, ...], str]:
     """Folded, lower-cased title token tuples -> title category."""
     out = {}
     for row in _rows("titles.csv"):
-        for form in [row["title"], *_split(row.get("aliases"))]:
+        for form in [row["title"], *split_values(row.get("aliases"))]:
             key = tuple(w.lower() for w in surface_key(form))
             if key:
                 out[key] = row["category"]

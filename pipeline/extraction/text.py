@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
-from pipeline.extraction.cuescan import may_match
+from pipeline.extraction.cuescan import CASE_TRAPS, may_match
 
 
 @lru_cache(maxsize=None)
@@ -191,9 +191,8 @@ def found_in(pattern: re.Pattern, text: str, low: str | None, pos: int = 0, endp
     return twin.search(low, pos, endpos) is not None
 
 
-#: str.lower() lengthens İ, and IGNORECASE matches ı to i and ſ to s, which str.lower() keeps: in a text
-#: without them, lower-cased, a case-sensitive pattern finds what IGNORECASE finds (a test checks all of Unicode)
-_CASE_TRAPS = re.compile("[İıſ]")
+# in a text without `CASE_TRAPS`, lower-cased, a case-sensitive pattern finds what IGNORECASE finds (a test
+# checks all of Unicode)
 #: escapes that stand for no letter: \b \w \s \d, their negations, \A \Z, an escaped punctuation mark
 _LETTERLESS_ESCAPE = re.compile(r"\\(?:[bBwWsSdDAZ]|[^\w])")
 _INLINE_FLAG = re.compile(r"\(\?[aiLmsux-]")
@@ -202,7 +201,7 @@ _INLINE_FLAG = re.compile(r"\(\?[aiLmsux-]")
 def lowered(text: str) -> str | None:
     """`text.lower()` for `case_sensitive` patterns (same offsets), or None when `text` holds a character
     on which they could match otherwise than IGNORECASE does."""
-    return None if _CASE_TRAPS.search(text) else text.lower()
+    return None if CASE_TRAPS.search(text) else text.lower()
 
 
 @lru_cache(maxsize=None)  # rule patterns: compiled once, never freed

