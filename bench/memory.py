@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Where a build's memory peaks: resident memory by build phase, not a test (issue 21's 1 GiB target).
+
+    .venv/bin/python bench/memory.py FOLDER [--jobs 2] [--interval 0.5]
+
+Builds FOLDER in this process (as `paradip build --jobs N`, no cache) while a thread samples the resident
+memory of this process and of its workers, and reads from the main thread's stack which phase runs
+(`PHASES`). Prints, for each phase, its seconds and the highest samples seen, then the process's exact
+peak (`ru_maxrss`). Sampling misses peaks shorter than the interval; the exact peak does not.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pipeline.core.params import load_params  # noqa: E402
+from pipeline.runtime.build import build  # noqa: E402
+
+#: (phase, function names that mark it on the main thread's stack), the most specific first
+PHASES = [
+    ("charts", {"write_charts", "write_charts_of_tables"}),
+    ("card", {"render_card"}),
+    ("validate", {"validate_tables"}),
+    ("write", {"_write_release", "_publish_valid"}),
+    ("finish tables", {"finish"}),
+    ("extract and fold", {"_outcomes", "build_tables"}),
+]
+
+CHRONOLOGY = ["extract and fold", "finish tables", "validate", "write", "card", "charts", "other"]
+
+
+def phase_of(frame) -> str:
+    names = set()
+    while frame is not None:
+        names.add(frame.f_code.co_name)
+        frame = frame.f_back
+    return next((phase for phase, marks in PHASES if marks & names), "other")
+
+
+class Sampler(threading.Thread):
+    """Samples (phase, main RSS, all-process RSS) every `interval` seconds until stopped."""
+
+    def __init__(self, interval: float):
+        super().__init__(daemon=True)
+        self.interval, self.stopped = interval, threading.Event()
+        self.main_thread = threading.main_thread().ident
+        self.process = psutil.Process()
+        self.by_phase: dict[str, dict] = {}
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.interval):
+            main = self.process.memory_info().rss
+            workers = 0
+            for child in self.process.children(recursive=True):
+                try:
+                    workers += child.memory_info().rss
+                except psutil.Error:
+                    pass  # a worker that just ended
+            phase = phase_of(sys._current_frames().get(self.main_thread))
+            seen = self.by_phase.setdefault(phase, {"samples": 0, "main_mb": 0.0, "all_mb": 0.0})
+            seen["samples"] += 1
+            seen["main_mb"] = max(seen["main_mb"], main / 2 ** 20)
+            seen["all_mb"] = max(seen["all_mb"], (main + workers) / 2 ** 20)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("folder", type=Path)
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--interval", type=float, default=0.5, help="seconds between samples")
+    args = ap.parse_args()
+    if not args.folder.is_dir():
+        print(f"bench/memory.py: {args.folder}: not a folder", file=sys.stderr)
+        return 2
+    params = load_params(ROOT / "params.yaml")
+    sampler = Sampler(args.interval)
+    started = time.perf_counter()
+    sampler.start()
+    with tempfile.TemporaryDirectory(prefix="paradip-memory-") as out:
+        result = build(args.folder, Path(out), params, path_prefix="in", jobs=args.jobs, cache_dir=None)
+        wall = time.perf_counter() - started
+        sampler.stopped.set()
+        sampler.join()
+        print(result.stats.summary())
+    print(f"{'phase':18s} {'seconds':>8s} {'main MB':>8s} {'all MB':>8s}   (highest samples, every {args.interval} s)")
+    for phase in CHRONOLOGY:
+        seen = sampler.by_phase.get(phase)
+        if seen:
+            print(f"{phase:18s} {seen['samples'] * args.interval:8.1f} {seen['main_mb']:8.0f} {seen['all_mb']:8.0f}")
+    print(f"wall {wall:.1f} s; exact peak of the main process (ru_maxrss): "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
