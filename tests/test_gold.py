@@ -21,13 +21,14 @@ FLOORS = {
     "dev": {"overall_f1": 0.91, "actors": 0.94, "events": 0.89, "agreements": 0.90, "cross_document": 0.95},
     "heldout": {"overall_f1": 0.85, "actors": 0.91, "events": 0.77, "agreements": 0.87, "cross_document": 0.94},
     "corpus": {"overall_f1": 0.77, "actors": 0.84, "events": 0.69, "agreements": 0.79, "cross_document": 0.98},
-    "fresh": {"overall_f1": 0.74, "actors": 0.84, "events": 0.62, "agreements": 0.75, "cross_document": 0.99},
+    "fresh": {"overall_f1": 0.75, "actors": 0.84, "events": 0.65, "agreements": 0.75, "cross_document": 0.99},
+    "fresh2": {"overall_f1": 0.77, "actors": 0.85, "events": 0.71, "agreements": 0.75, "cross_document": 0.99},
 }
 #: false merges the scorer counts on a set today (the corpus: bare "Bắc Giang" read as the province in a story
 #: about the city, twice); a new one fails
 KNOWN_FALSE_MERGES = {"corpus": 2}
 #: page-noise names that become actors today (fresh: one, on a page nobody tuned on); a new one fails
-KNOWN_LEAKS = {"fresh": 1}
+KNOWN_LEAKS = {"fresh": 1, "fresh2": 1}
 
 
 def _check(report: dict, floors: dict, expected_documents: int, false_merges: int = 0, leaks: int = 0) -> None:
@@ -49,7 +50,7 @@ def test_seed_scores(committed_release):
     _check(evaluate_release(GOLD_SETS["seeds"].gold, committed_release).to_dict(), FLOORS["seeds"], _gold_files("seeds"))
 
 
-@pytest.mark.parametrize("name", ["dev", "heldout", "corpus", "fresh"])
+@pytest.mark.parametrize("name", ["dev", "heldout", "corpus", "fresh", "fresh2"])
 def test_scores_of_a_fresh_build(name, tmp_path):
     gold, docs = GOLD_SETS[name].gold, GOLD_SETS[name].copy_documents(tmp_path / "input")
     release = _build(docs, tmp_path)

@@ -315,3 +315,42 @@ def test_a_document_about_a_provincial_city_means_the_city_by_its_bare_name():
     text = "Tỉnh Bắc Giang và Thành phố Bắc Giang đã tiếp đoàn khách Hàn Quốc."
     found = find_actors(text, text)
     assert {a.canonical for a in found.actors.values() if a.kind == "locality"} == {"Bac Giang", "Bac Giang City"}
+
+
+def _dated_events(text: str, published: dt.date | None = PUBLISHED) -> list[tuple[str, str | None]]:
+    page, kept, actors = _whole(text)
+    return [(e.event_type, e.date.start.isoformat() if e.date and e.date.start else None)
+            for e in find_events(page, page, kept, actors, published)]
+
+
+def test_a_day_dates_an_event_before_the_period_it_reviews():
+    text = "Chiều 12/9, tỉnh Kon Tum và tỉnh Attapeu tổ chức hội nghị đánh giá hợp tác 6 tháng đầu năm 2024."
+    assert _dated_events(text) == [("conference", "2024-09-12")]
+
+
+@pytest.mark.parametrize("text", [
+    "On September 3, Kon Tum hosted a conference with Attapeu. The officials also signed a plan on border trade.",
+    "Sáng 3/9, tỉnh Kon Tum hội đàm với tỉnh Attapeu. Lãnh đạo hai tỉnh sau đó ký kết kế hoạch hợp tác nông nghiệp.",
+])
+def test_a_signing_by_the_people_just_reported_has_their_parties_and_day(text):
+    assert ("signing", "2024-09-03") in _dated_events(text)
+
+
+def test_a_get_together_is_a_meeting():
+    assert events("Ngày 5/2, lãnh đạo Kon Tum có buổi họp mặt thân mật cùng đoàn khách Attapeu.") == ["meeting"]
+
+
+def test_undated_parts_of_the_one_occasion_an_article_reports_happened_on_its_day():
+    text = ("Attapeu Governor Leth Xayaphone visited Kon Tum on September 12. "
+            "At a working session, Kon Tum leaders briefed the guests from Attapeu on local development.")
+    assert _dated_events(text) == [("visit", "2024-09-12"), ("meeting", "2024-09-12")]
+
+
+def test_undated_events_stay_undated_when_the_article_reports_several_days_or_a_past_day():
+    several = ("Attapeu Governor Leth Xayaphone visited Kon Tum on September 12. "
+               "On September 14, he met with Gia Lai leaders. "
+               "At a working session, Kon Tum leaders briefed the guests from Attapeu on local development.")
+    assert ("meeting", None) in _dated_events(several)
+    past = ("Attapeu Governor Leth Xayaphone visited Kon Tum on March 12, 2019. "
+            "At a working session, Kon Tum leaders briefed the guests from Attapeu on local development.")
+    assert ("meeting", None) in _dated_events(past)

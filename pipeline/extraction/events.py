@@ -96,7 +96,7 @@ def _compiled_cues() -> dict:
         "signing_object": comp(r["signing_object"]),
         "both_sides": comp(r["both_sides"]),
         "enumerations": comp(r["enumerations"]),
-        "both_sides_or_places": comp(r["both_sides"] + r["both_places"]),
+        "both_sides_or_places": comp(r["both_sides"] + r["both_places"] + r["same_people"]),
         "both_places": comp(r["both_places"]),
         "accented": {k: set(v) for k, v in r["accented_triggers"].items()},
         "paired": [(re.compile(p["pattern"], re.IGNORECASE), p["types"]) for p in r["paired_triggers"]],
@@ -235,10 +235,11 @@ _PRECISION_RANK = {"day": 0, "month": 1, "year": 2, None: 3}
 
 
 def _best_date(dates: list[DateExpr]) -> DateExpr | None:
-    """The most precise date: a day range, then a day, a month, a year."""
+    """The most precise date: a day range, then a day, a month range, a month, a year ("on 7 November,
+    ... reviewed the first six months of the year" happened on the day, not over the months)."""
     if not dates:
         return None
-    return min(dates, key=lambda d: (d.start is None, d.end is None, _PRECISION_RANK[d.precision], d.char_start))
+    return min(dates, key=lambda d: (d.start is None, _PRECISION_RANK[d.precision], d.end is None, d.char_start))
 
 
 def _without_names(folded: str, doc_actors: DocActors) -> str:
@@ -407,7 +408,32 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
                     cameo_code=CAMEO_RECEPTION if reception else CAMEO_BY_EVENT_TYPE[_type_of_named(name, etype)]))
     events = _merge_within(events, doc_actors)
     _link_to_trip(events, doc_actors)
+    _date_by_occasion(events, published)
     return events
+
+
+#: How long before its publication an article's occasion may lie, and after it (time zones, a late edit).
+_OCCASION_BEFORE, _OCCASION_AFTER = dt.timedelta(days=60), dt.timedelta(days=1)
+
+
+def _date_by_occasion(events: list[LocalEvent], published: dt.date | None) -> None:
+    """An article whose dated events all fall on one day (or one span of days) reports one occasion: its
+    undated visits, meetings and signings ("At the working session, ...", the signing in a caption)
+    happened then. A conference, fair or festival is an occasion of its own, and with several dated days
+    the occasion of an undated event is unknown: those stay undated."""
+    days = {(ev.date.start, ev.date.end) for ev in events
+            if ev.date and ev.date.start and ev.date.precision == "day"}
+    if len(days) != 1:
+        return
+    occasion = next(ev.date for ev in events if ev.date and ev.date.start and ev.date.precision == "day")
+    if published and not published - _OCCASION_BEFORE <= occasion.start <= published + _OCCASION_AFTER:
+        return  # an anniversary or a past happening, not what the article reports
+    for ev in events:
+        if ev.date is None and ev.event_type in _PARTS_OF_AN_OCCASION:
+            ev.date = occasion
+
+
+_PARTS_OF_AN_OCCASION = ("visit", "meeting", "signing")
 
 
 def _enumerated(folded: str, c_start: int, c_end: int, doc_actors: DocActors, clause_dates: list[DateExpr],

@@ -63,6 +63,8 @@ GOLD_SETS = {s.name: s for s in (
             "years; half of them (even numbers) tuned on in issue 18"),
     GoldSet("fresh", ROOT / "tests" / "fresh" / "gold", "19 real articles, EN + VI, collected after the rules of "
             "issue 18 were written; scored once untouched"),
+    GoldSet("fresh2", ROOT / "tests" / "fresh2" / "gold", "12 real articles, EN + VI, collected in session 11 by "
+            "annotators who never ran the extractor; only their summary lines were read"),
 )}
 
 
