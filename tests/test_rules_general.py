@@ -354,3 +354,13 @@ def test_undated_events_stay_undated_when_the_article_reports_several_days_or_a_
     past = ("Attapeu Governor Leth Xayaphone visited Kon Tum on March 12, 2019. "
             "At a working session, Kon Tum leaders briefed the guests from Attapeu on local development.")
     assert ("meeting", None) in _dated_events(past)
+
+
+def test_a_place_is_the_same_reference_place_in_either_tone_spelling():
+    """"Thanh Hoá" (old tone placement) and "Thanh Hóa" (new) are one province."""
+    found = {}
+    for place in ("Thanh Hoá", "Thanh Hóa"):
+        text = f"Lãnh đạo tỉnh {place} tiếp đoàn công tác của tỉnh Houaphanh."
+        actors = find_actors(text, text)
+        found[place] = {m.text: m.key for m in actors.mentions}
+    assert found["Thanh Hoá"]["Thanh Hoá"] == found["Thanh Hóa"]["Thanh Hóa"]

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from pipeline.extraction.segment import main_text
 from pipeline.extraction.actors import DocActors, MentionSpan
-from pipeline.extraction.text import CASE_TRAPS, case_sensitive, found_in, lowered, matches_any, tokens
+from pipeline.extraction.text import CASE_TRAPS, case_sensitive, found_in, fold, lowered, matches_any, tokens, tone_placed
 
 JOINABLE = [re.compile(p, re.IGNORECASE) for p in (r"\bsign(?:ed|s)?\b", r"(?<=the )visit", r"^at", r"ties$",
                                                    r"(?P<year>(?:19|20)\d\d)", r"x?")]
@@ -102,3 +102,20 @@ def test_tokens_split_only_marked_words_and_keep_offsets():
     assert words.count("’s") == 1 and words.count("'s") == 2
     assert all(text[t.start:t.end] == t.text for t in toks)
     assert [t.text for t in tokens(text, text.index("the"), text.index(":"))] == ["the", "European", "Union"]
+
+
+@pytest.mark.parametrize("old,new", [("hoà", "hòa"), ("thuỷ", "thủy"), ("khoẻ", "khỏe"), ("hoạ", "họa"),
+                                     ("uỷ", "ủy"), ("thuý", "thúy")])
+def test_both_tone_placements_of_a_word_compare_equal(old, new):
+    assert tone_placed(old) == tone_placed(new) == new
+
+
+@pytest.mark.parametrize("word", ["quý", "quỳ", "hoàng", "toán", "khuyến", "nội", "hà", "bắc"])
+def test_tone_placement_leaves_other_syllables_as_they_are(word):
+    assert tone_placed(word) == word
+
+
+@given(st.text(alphabet="aăâeêioôơuưyhqktnglàáảãạòóỏõọùúủũụèéẻẽẹìíỉĩịỳýỷỹỵđ", max_size=8))
+def test_tone_placement_keeps_the_letters_and_the_tone(word):
+    placed = tone_placed(word)
+    assert fold(placed) == fold(word) and len(placed) == len(word)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.extraction.text import fold, fold_key, tokens
+from pipeline.extraction.text import fold, fold_key, tokens, tone_placed
 
 REFERENCE_DIR = Path(__file__).parent / "reference"
 RULES_DIR = Path(__file__).parent / "rules"
@@ -127,7 +127,8 @@ class Gazetteer:
 
 
 def accent_words(text: str) -> tuple[str, ...]:
-    return tuple(re.findall(r"[^\W\d_]+", unicodedata.normalize("NFC", text).lower()))
+    """The lower-case words of `text` with their accents, the tone placed one way (`text.tone_placed`)."""
+    return tuple(map(tone_placed, re.findall(r"[^\W\d_]+", unicodedata.normalize("NFC", text).lower())))
 
 
 def slug(text: str) -> str:

@@ -220,3 +220,27 @@ def case_sensitive(pattern: re.Pattern) -> re.Pattern | None:
 
 def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
+
+
+#: Vietnamese tone marks (combining): grave, acute, hook above, tilde, dot below
+_TONE_MARKS = "\u0300\u0301\u0309\u0303\u0323"
+#: an open syllable ending in oa, oe or uy (not the uy of "qu"): the one place where the two spelling
+#: conventions put the tone apart ("hoà" and "hòa", "thuỷ" and "thủy")
+_OPEN_GLIDE = re.compile(r"(?:o[ae]|(?<!q)uy)$")
+
+
+@lru_cache(maxsize=4096)
+def tone_placed(word: str) -> str:
+    """A lower-case Vietnamese word with its tone on the first vowel of a final oa, oe or uy, so the old
+    and the new spelling of one word compare equal ("hoà" -> "hòa", "thuỷ" -> "thủy"); other words as they
+    are (NFC)."""
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = [c for c in decomposed if c in _TONE_MARKS]
+    if len(tones) != 1:
+        return unicodedata.normalize("NFC", word)
+    bare = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONE_MARKS))
+    glide = _OPEN_GLIDE.search(bare)
+    if glide is None:
+        return unicodedata.normalize("NFC", word)
+    at = glide.start()
+    return unicodedata.normalize("NFC", bare[:at + 1] + tones[0] + bare[at + 1:])
