@@ -10,8 +10,11 @@ import datetime as dt
 
 import pytest
 
+from pipeline.core.params import Params
 from pipeline.extraction.actors import find_actors
+from pipeline.extraction.document import extract_document
 from pipeline.extraction.events import find_agreements, find_events
+from pipeline.extraction.reading import ingest_bytes
 from pipeline.extraction.segment import main_text, segment
 
 PUBLISHED = dt.date(2024, 9, 20)
@@ -364,3 +367,22 @@ def test_a_place_is_the_same_reference_place_in_either_tone_spelling():
         actors = find_actors(text, text)
         found[place] = {m.text: m.key for m in actors.mentions}
     assert found["Thanh Hoá"]["Thanh Hoá"] == found["Thanh Hóa"]["Thanh Hóa"]
+
+
+def _extraction(text: str) -> dict:
+    """The whole extraction of an article: a dated header line, a headline, then `text`."""
+    page = f"date 2024-09-20\nA headline that the rules skip\n{text}\n"
+    return extract_document(ingest_bytes(page.encode("utf-8"), "in/a.txt", Params(min_main_chars=20)))
+
+
+def test_an_agreement_signed_at_a_dated_signing_was_signed_that_day():
+    text = ("On September 12, Kon Tum and Attapeu held talks in Kon Tum City. "
+            "Kon Tum and Attapeu then signed a memorandum of understanding on border trade.")
+    [agreement] = _extraction(text)["agreements"]
+    assert agreement["status"] == "signed" and agreement["date_signed"] == ("2024-09-12", "day")
+
+
+def test_an_agreement_mentioned_without_a_signing_gets_no_day():
+    text = ("On September 12, Kon Tum and Attapeu held talks in Kon Tum City. "
+            "The two provinces reviewed the memorandum of understanding on border trade.")
+    assert all(a["date_signed"] is None for a in _extraction(text)["agreements"])

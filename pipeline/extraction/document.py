@@ -38,6 +38,14 @@ def _date_json(expr):
             "precision": expr.precision, "text": expr.text}
 
 
+def _dated_by_its_signing(agreement, signing) -> None:
+    """A signed agreement the text does not date was signed on the day of the signing that reports it."""
+    day = signing.date
+    if agreement.status == "signed" and agreement.date_signed is None and day is not None and day.start \
+            and day.precision == "day" and day.end in (None, day.start):
+        agreement.date_signed = (day.start, "day")
+
+
 def extract_document(doc: IngestedDocument) -> dict:
     """JSON-ready extraction of one document."""
     main = main_text(doc.text, doc.kept)
@@ -50,6 +58,7 @@ def extract_document(doc: IngestedDocument) -> dict:
             for idx, ag in enumerate(agreements):
                 if ag.sentence == ev.sentence or ev.start <= ag.start < ev.end:
                     ev.agreement = idx
+                    _dated_by_its_signing(ag, ev)
                     break
     return {
         "doc_id": doc.document.doc_id,
