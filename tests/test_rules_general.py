@@ -386,3 +386,12 @@ def test_an_agreement_mentioned_without_a_signing_gets_no_day():
     text = ("On September 12, Kon Tum and Attapeu held talks in Kon Tum City. "
             "The two provinces reviewed the memorandum of understanding on border trade.")
     assert all(a["date_signed"] is None for a in _extraction(text)["agreements"])
+
+
+@pytest.mark.parametrize("text,status", [
+    ("Kon Tum and Attapeu are drafting a memorandum of understanding on forestry for next year.", "negotiating"),
+    ("Tỉnh Kon Tum và tỉnh Attapeu đang xây dựng dự thảo thỏa thuận hợp tác về lâm nghiệp.", "negotiating"),
+    ("Kon Tum and Attapeu agreed to study a memorandum of understanding on forestry.", "proposed"),
+])
+def test_an_agreement_in_draft_or_under_study_is_not_signed(text, status):
+    assert [s for _, s, _ in agreements(text)] == [status]
