@@ -333,10 +333,23 @@ def test_a_day_dates_an_event_before_the_period_it_reviews():
 
 @pytest.mark.parametrize("text", [
     "On September 3, Kon Tum hosted a conference with Attapeu. The officials also signed a plan on border trade.",
-    "Sáng 3/9, tỉnh Kon Tum hội đàm với tỉnh Attapeu. Lãnh đạo hai tỉnh sau đó ký kết kế hoạch hợp tác nông nghiệp.",
+    "Sáng 3/9, tỉnh Kon Tum hội đàm với tỉnh Attapeu. Hai lãnh đạo sau đó ký kết kế hoạch hợp tác nông nghiệp.",
 ])
 def test_a_signing_by_the_people_just_reported_has_their_parties_and_day(text):
     assert ("signing", "2024-09-03") in _dated_events(text)
+
+
+def test_the_leaders_of_another_place_are_not_the_people_just_reported():
+    text = ("On September 3, Kon Tum leaders met with Attapeu officials. "
+            "The leaders of Gia Lai later met with Ratanakiri officials.")
+    assert [t for t, _ in _dated_events(text)] == ["meeting", "meeting"]
+
+
+def test_a_signing_told_as_the_start_of_a_relation_is_no_event():
+    text = ("On September 12, Kon Tum leaders received an Attapeu delegation. "
+            "Since Kon Tum and Attapeu signed a memorandum of understanding on trade, trade has doubled.")
+    assert "signing" not in events(text)
+    assert all(a["date_signed"] is None for a in _extraction(text)["agreements"])
 
 
 def test_a_get_together_is_a_meeting():
@@ -357,6 +370,12 @@ def test_undated_events_stay_undated_when_the_article_reports_several_days_or_a_
     past = ("Attapeu Governor Leth Xayaphone visited Kon Tum on March 12, 2019. "
             "At a working session, Kon Tum leaders briefed the guests from Attapeu on local development.")
     assert ("meeting", None) in _dated_events(past)
+    another_month = ("Attapeu leaders visited Kon Tum in March 2024. On September 12, Kon Tum leaders met with Gia Lai "
+                     "officials. At a working session, Kon Tum leaders briefed the guests from Attapeu on trade.")
+    assert _dated_events(another_month)[-1] == ("meeting", None)
+    text = ("Attapeu Governor Leth Xayaphone visited Kon Tum on September 12, 2024. "
+            "At a working session, Kon Tum leaders briefed the guests from Attapeu on local development.")
+    assert ("meeting", None) in _dated_events(text, published=None)  # no publication date to place the day
 
 
 def test_a_place_is_the_same_reference_place_in_either_tone_spelling():
@@ -392,6 +411,11 @@ def test_an_agreement_mentioned_without_a_signing_gets_no_day():
     ("Kon Tum and Attapeu are drafting a memorandum of understanding on forestry for next year.", "negotiating"),
     ("Tỉnh Kon Tum và tỉnh Attapeu đang xây dựng dự thảo thỏa thuận hợp tác về lâm nghiệp.", "negotiating"),
     ("Kon Tum and Attapeu agreed to study a memorandum of understanding on forestry.", "proposed"),
+    ("Kon Tum and Attapeu are finalising a memorandum of understanding on forestry.", "negotiating"),
+    ("Kon Tum and Attapeu signed a memorandum of understanding on forestry, finalising talks held in August.",
+     "signed"),
+    ("Kon Tum and Attapeu signed a memorandum of understanding on forestry and agreed to study new markets.",
+     "signed"),
 ])
-def test_an_agreement_in_draft_or_under_study_is_not_signed(text, status):
+def test_the_status_of_an_agreement_in_draft_or_under_study(text, status):
     assert [s for _, s, _ in agreements(text)] == [status]

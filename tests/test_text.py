@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+import unicodedata
 
 import pytest
 from hypothesis import given
@@ -118,4 +119,10 @@ def test_tone_placement_leaves_other_syllables_as_they_are(word):
 @given(st.text(alphabet="aăâeêioôơuưyhqktnglàáảãạòóỏõọùúủũụèéẻẽẹìíỉĩịỳýỷỹỵđ", max_size=8))
 def test_tone_placement_keeps_the_letters_and_the_tone(word):
     placed = tone_placed(word)
-    assert fold(placed) == fold(word) and len(placed) == len(word)
+    marks = lambda w: sorted(c for c in unicodedata.normalize("NFD", w) if unicodedata.combining(c))  # noqa: E731
+    assert fold(placed) == fold(word) and len(placed) == len(word) and marks(placed) == marks(word)
+
+
+@pytest.mark.parametrize("word,placed", [("HOÀ", "HÒA"), ("Thuỷ", "Thủy"), ("Quý", "Quý"), ("QUỶ", "QUỶ")])
+def test_tone_placement_is_the_same_in_capitals(word, placed):
+    assert tone_placed(word) == placed

@@ -252,12 +252,15 @@ def _without_names(folded: str, doc_actors: DocActors) -> str:
 
 def _signs_something(clause: str, m: re.Match) -> bool:
     """A signing trigger names what is signed ("signed an MoU", "le ky ket", "was signed"), not a past
-    agreement in passing ("the agreements signed between them", "the anniversary of the signing of")."""
-    if _ANNIVERSARY_OF.search(clause, max(0, m.start() - 40), m.start()):
+    agreement in passing ("the agreements signed between them", "the anniversary of the signing of",
+    "since the two provinces signed ...")."""
+    if _ANNIVERSARY_OF.search(clause, max(0, m.start() - 40), m.start()) \
+            or _EVER_SINCE.search(clause, max(0, m.start() - 60), m.start()):
         return False
     return matches_any(_cues()["signing_object"], clause[max(0, m.start() - 40):m.end() + 90])
 
 
+_EVER_SINCE = re.compile(r"\b(?:ever since|since|ke tu khi|ke tu|tu khi)\b[^,.;]{0,60}$", re.IGNORECASE)
 _ANNIVERSARY_OF = re.compile(r"(?:anniversary|years) (?:of|since) (?:the )?$|\bky niem\b[^,.;]{0,30}(?:ngay )?$",
                              re.IGNORECASE)
 
@@ -417,17 +420,20 @@ _OCCASION_BEFORE, _OCCASION_AFTER = dt.timedelta(days=60), dt.timedelta(days=1)
 
 
 def _date_by_occasion(events: list[LocalEvent], published: dt.date | None) -> None:
-    """An article whose dated events all fall on one day (or one span of days) reports one occasion: its
-    undated visits, meetings and signings ("At the working session, ...", the signing in a caption)
-    happened then. A conference, fair or festival is an occasion of its own, and with several dated days
-    the occasion of an undated event is unknown: those stay undated."""
-    days = {(ev.date.start, ev.date.end) for ev in events
-            if ev.date and ev.date.start and ev.date.precision == "day"}
-    if len(days) != 1:
+    """An article whose dated events all fall on one day (or one span of days) shortly before its
+    publication reports one occasion: its undated visits, meetings and signings ("At the working session,
+    ...", the signing in a caption) happened then. A conference, fair or festival is an occasion of its
+    own; with another dated occasion (another day, a month or year that does not hold the day) or no
+    publication date to place the day, the occasion of an undated event is unknown: those stay undated."""
+    dated = [ev.date for ev in events if ev.date and ev.date.start]
+    days = {(d.start, d.end) for d in dated if d.precision == "day"}
+    if published is None or len(days) != 1:
         return
-    occasion = next(ev.date for ev in events if ev.date and ev.date.start and ev.date.precision == "day")
-    if published and not published - _OCCASION_BEFORE <= occasion.start <= published + _OCCASION_AFTER:
+    occasion = next(d for d in dated if d.precision == "day")
+    if not published - _OCCASION_BEFORE <= occasion.start <= published + _OCCASION_AFTER:
         return  # an anniversary or a past happening, not what the article reports
+    if any(not _span(d)[0] <= occasion.start <= _span(d)[1] for d in dated if d.precision != "day"):
+        return  # "in March, ... On 12 September, ...": two occasions
     for ev in events:
         if ev.date is None and ev.event_type in _PARTS_OF_AN_OCCASION:
             ev.date = occasion

@@ -226,14 +226,13 @@ def nfc(text: str) -> str:
 _TONE_MARKS = "\u0300\u0301\u0309\u0303\u0323"
 #: an open syllable ending in oa, oe or uy (not the uy of "qu"): the one place where the two spelling
 #: conventions put the tone apart ("hoà" and "hòa", "thuỷ" and "thủy")
-_OPEN_GLIDE = re.compile(r"(?:o[ae]|(?<!q)uy)$")
+_OPEN_GLIDE = re.compile(r"(?:o[ae]|(?<!q)uy)$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=4096)
 def tone_placed(word: str) -> str:
-    """A lower-case Vietnamese word with its tone on the first vowel of a final oa, oe or uy, so the old
-    and the new spelling of one word compare equal ("hoà" -> "hòa", "thuỷ" -> "thủy"); other words as they
-    are (NFC)."""
+    """A Vietnamese word with its tone on the first vowel of a final oa, oe or uy, so the old and the new
+    spelling of one word compare equal ("hoà" -> "hòa", "Thuỷ" -> "Thủy"); other words as they are (NFC)."""
     decomposed = unicodedata.normalize("NFD", word)
     tones = [c for c in decomposed if c in _TONE_MARKS]
     if len(tones) != 1:
