@@ -183,6 +183,7 @@ def serve_command(
     """Browse RELEASE in Datasette (read-only): facets, full-text search, canned queries, a map of places.
     Needs the `explore` extra: pip install -e '.[explore]'."""
     import importlib.util
+    import signal
     import subprocess
     import tempfile
 
@@ -199,10 +200,33 @@ def serve_command(
         command = [sys.executable, "-m", "datasette", "serve", "--immutable", str(database), "--metadata",
                    str(metadata), "--host", host, "--port", str(port), "--setting", "default_page_size", "50"]
         typer.echo(f"serving {release} at http://{host}:{port}/paradip (Ctrl-C stops)", err=True)
+        server = subprocess.Popen(command)
+
+        def stop(signum, frame):
+            raise KeyboardInterrupt  # a process manager's SIGTERM stops it as Ctrl-C does
+
+        previous = signal.signal(signal.SIGTERM, stop)
         try:
-            raise typer.Exit(subprocess.call(command))
+            code = server.wait()
         except KeyboardInterrupt:
-            raise typer.Exit(EXIT_OK)
+            code = EXIT_OK
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+            _stop_process(server)  # never left serving without us, nor holding the database we remove
+        raise typer.Exit(code)
+
+
+def _stop_process(process, grace: float = 10.0) -> None:
+    """Terminate `process` if it still runs, and kill it after `grace` seconds."""
+    import subprocess
+
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @app.command("diff", epilog=EXIT_CODES_HELP)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import shutil
 import socket
 import sqlite3
@@ -77,13 +78,15 @@ def _get(url: str, timeout: float = 30.0):
 
 
 class _Server:
-    """`paradip serve` of a release on a free local port, stopped on exit."""
+    """`paradip serve` of a release on a free local port, stopped on exit; `tmp`, when given, is the
+    temporary folder it works in."""
 
-    def __init__(self, release: Path):
+    def __init__(self, release: Path, tmp: Path | None = None):
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}/paradip"
+        env = {**os.environ, "TMPDIR": str(tmp)} if tmp else None
         self.process = subprocess.Popen([*PARADIP, "serve", str(release), "--port", str(self.port)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
 
     def __enter__(self):
         return self
@@ -143,3 +146,16 @@ def test_a_browser_shows_a_known_event_on_the_events_page(committed_release, tmp
     rows = [row for row in dom.split("<tr")[1:] if event["event_id"] in row]
     assert rows, f"{event['event_id']} is not on the events page"
     assert event["event_type"] in rows[0] and str(event["date_start"] or "") in rows[0]
+
+
+def test_stopping_serve_stops_datasette_and_removes_its_database(committed_release, tmp_path):
+    """A SIGTERM (a process manager, a test) stops `paradip serve` and the Datasette it started, and the
+    SQLite copy of the release is removed: nothing is left serving or on disk."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    with _Server(committed_release, tmp) as server:
+        _get(f"{server.base}.json")  # up
+        assert list(tmp.iterdir())  # its database is here
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", server.port), timeout=2).close()
+    assert list(tmp.iterdir()) == []
