@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.core.params import load_params  # noqa: E402
 from pipeline.runtime.build import build  # noqa: E402
+from run import tree_rss  # noqa: E402  (bench/run.py, beside this file)
 
 #: (phase, function names that mark it on the main thread's stack), the most specific first
 PHASES = [
@@ -59,18 +60,12 @@ class Sampler(threading.Thread):
 
     def run(self) -> None:
         while not self.stopped.wait(self.interval):
-            main = self.process.memory_info().rss
-            workers = 0
-            for child in self.process.children(recursive=True):
-                try:
-                    workers += child.memory_info().rss
-                except psutil.Error:
-                    pass  # a worker that just ended
+            rss = tree_rss(self.process)
             phase = phase_of(sys._current_frames().get(self.main_thread))
             seen = self.by_phase.setdefault(phase, {"samples": 0, "main_mb": 0.0, "all_mb": 0.0})
             seen["samples"] += 1
-            seen["main_mb"] = max(seen["main_mb"], main / 2 ** 20)
-            seen["all_mb"] = max(seen["all_mb"], (main + workers) / 2 ** 20)
+            seen["main_mb"] = max(seen["main_mb"], rss[0] / 2 ** 20)
+            seen["all_mb"] = max(seen["all_mb"], sum(rss) / 2 ** 20)
 
 
 def main() -> int:

@@ -81,6 +81,17 @@ def floor_pass(corpus: Path) -> tuple[float, int]:
     return time.perf_counter() - start, total
 
 
+def tree_rss(root: psutil.Process) -> list[int]:
+    """The resident memory (bytes) of `root` and of each of its live descendants, `root` first."""
+    rss = []
+    for p in [root, *root.children(recursive=True)]:
+        try:
+            rss.append(p.memory_info().rss)
+        except psutil.Error:
+            pass  # a process that just ended
+    return rss
+
+
 class TreeMemory:
     """Peak of the summed RSS of a process and all its descendants, sampled every `interval` seconds."""
 
@@ -95,15 +106,9 @@ class TreeMemory:
     def _run(self):
         while not self._stop.is_set():
             try:
-                procs = [self.root, *self.root.children(recursive=True)]
+                rss = tree_rss(self.root)
             except psutil.NoSuchProcess:
                 return
-            rss = []
-            for p in procs:
-                try:
-                    rss.append(p.memory_info().rss)
-                except psutil.Error:
-                    pass
             self.peak = max(self.peak, sum(rss))
             self.peak_single = max([self.peak_single, *rss])
             self._stop.wait(self.interval)

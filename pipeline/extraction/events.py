@@ -260,7 +260,7 @@ def _signs_something(clause: str, m: re.Match) -> bool:
     return matches_any(_cues()["signing_object"], clause[max(0, m.start() - 40):m.end() + 90])
 
 
-_EVER_SINCE = re.compile(r"\b(?:ever since|since|ke tu khi|ke tu|tu khi)\b[^,.;]{0,60}$", re.IGNORECASE)
+_EVER_SINCE = re.compile(r"\b(?:since|ke tu|tu khi)\b[^,.;]{0,60}$", re.IGNORECASE)
 _ANNIVERSARY_OF = re.compile(r"(?:anniversary|years) (?:of|since) (?:the )?$|\bky niem\b[^,.;]{0,30}(?:ngay )?$",
                              re.IGNORECASE)
 

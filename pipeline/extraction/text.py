@@ -235,11 +235,8 @@ def tone_placed(word: str) -> str:
     spelling of one word compare equal ("hoà" -> "hòa", "Thuỷ" -> "Thủy"); other words as they are (NFC)."""
     decomposed = unicodedata.normalize("NFD", word)
     tones = [c for c in decomposed if c in _TONE_MARKS]
-    if len(tones) != 1:
-        return unicodedata.normalize("NFC", word)
-    bare = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONE_MARKS))
-    glide = _OPEN_GLIDE.search(bare)
+    bare = nfc("".join(c for c in decomposed if c not in _TONE_MARKS))
+    glide = _OPEN_GLIDE.search(bare) if len(tones) == 1 else None
     if glide is None:
-        return unicodedata.normalize("NFC", word)
-    at = glide.start()
-    return unicodedata.normalize("NFC", bare[:at + 1] + tones[0] + bare[at + 1:])
+        return nfc(word)
+    return nfc(bare[:glide.start() + 1] + tones[0] + bare[glide.start() + 1:])
