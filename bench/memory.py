@@ -34,7 +34,7 @@ PHASES = [
     ("validate", {"validate_tables"}),
     ("write", {"_write_release", "_publish_valid"}),
     ("finish tables", {"finish"}),
-    ("extract and fold", {"_outcomes", "build_tables"}),
+    ("extract and fold", {"_outcomes", "build_tables", "build_tables_apart"}),
 ]
 
 CHRONOLOGY = ["extract and fold", "finish tables", "validate", "write", "card", "charts", "other"]
@@ -92,8 +92,9 @@ def main() -> int:
         seen = sampler.by_phase.get(phase)
         if seen:
             print(f"{phase:18s} {seen['samples'] * args.interval:8.1f} {seen['main_mb']:8.0f} {seen['all_mb']:8.0f}")
-    print(f"wall {wall:.1f} s; exact peak of the main process (ru_maxrss): "
-          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(f"wall {wall:.1f} s; exact peaks (ru_maxrss): main process "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB, largest child process "
+          f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.0f} MB")
     return 0
 
 

@@ -18,17 +18,18 @@ from pipeline.runtime.build import build
 
 FLOORS = {
     "seeds": {"overall_f1": 0.98, "actors": 0.97, "events": 0.97, "agreements": 0.97, "cross_document": 0.95},
-    "dev": {"overall_f1": 0.91, "actors": 0.94, "events": 0.89, "agreements": 0.90, "cross_document": 0.95},
-    "heldout": {"overall_f1": 0.85, "actors": 0.91, "events": 0.77, "agreements": 0.87, "cross_document": 0.94},
-    "corpus": {"overall_f1": 0.77, "actors": 0.84, "events": 0.69, "agreements": 0.79, "cross_document": 0.98},
-    "fresh": {"overall_f1": 0.75, "actors": 0.84, "events": 0.65, "agreements": 0.75, "cross_document": 0.99},
-    "fresh2": {"overall_f1": 0.77, "actors": 0.85, "events": 0.71, "agreements": 0.75, "cross_document": 0.99},
+    "dev": {"overall_f1": 0.93, "actors": 0.94, "events": 0.89, "agreements": 0.93, "cross_document": 0.95},
+    "heldout": {"overall_f1": 0.87, "actors": 0.91, "events": 0.82, "agreements": 0.87, "cross_document": 0.94},
+    "corpus": {"overall_f1": 0.78, "actors": 0.84, "events": 0.71, "agreements": 0.79, "cross_document": 0.98},
+    "fresh": {"overall_f1": 0.77, "actors": 0.84, "events": 0.71, "agreements": 0.75, "cross_document": 0.99},
+    "fresh2": {"overall_f1": 0.78, "actors": 0.85, "events": 0.73, "agreements": 0.75, "cross_document": 0.99},
+    "fresh3": {"overall_f1": 0.71, "actors": 0.79, "events": 0.75, "agreements": 0.60, "cross_document": 0.94},
 }
 #: false merges the scorer counts on a set today (the corpus: bare "Bắc Giang" read as the province in a story
 #: about the city, twice); a new one fails
 KNOWN_FALSE_MERGES = {"corpus": 2}
-#: page-noise names that become actors today (fresh: one, on a page nobody tuned on); a new one fails
-KNOWN_LEAKS = {"fresh": 1, "fresh2": 1}
+#: page-noise names that become actors today (on pages nobody tuned on); a new one fails
+KNOWN_LEAKS = {"fresh": 1, "fresh2": 1, "fresh3": 6}
 
 
 def _check(report: dict, floors: dict, expected_documents: int, false_merges: int = 0, leaks: int = 0) -> None:
@@ -50,7 +51,7 @@ def test_seed_scores(committed_release):
     _check(evaluate_release(GOLD_SETS["seeds"].gold, committed_release).to_dict(), FLOORS["seeds"], _gold_files("seeds"))
 
 
-@pytest.mark.parametrize("name", ["dev", "heldout", "corpus", "fresh", "fresh2"])
+@pytest.mark.parametrize("name", ["dev", "heldout", "corpus", "fresh", "fresh2", "fresh3"])
 def test_scores_of_a_fresh_build(name, tmp_path):
     gold, docs = GOLD_SETS[name].gold, GOLD_SETS[name].copy_documents(tmp_path / "input")
     release = _build(docs, tmp_path)

@@ -419,3 +419,123 @@ def test_an_agreement_mentioned_without_a_signing_gets_no_day():
 ])
 def test_the_status_of_an_agreement_in_draft_or_under_study(text, status):
     assert [s for _, s, _ in agreements(text)] == [status]
+
+
+# ------------------------------------------------- session 12: event patterns of unseen articles
+
+def test_a_trip_told_in_passing_in_a_clause_about_the_meeting_is_an_event():
+    text = ("On September 12, Kon Tum Vice Chairman Halvard Quist had a courtesy meeting with Ms. Oriel Venn, "
+            "Counsellor of the French Embassy. During the meeting, Ms. Oriel Venn thanked the leaders "
+            "for the warm reception during her farewell visit to Kon Tum.")
+    assert sorted(_dated_events(text)) == [("meeting", "2024-09-12"), ("visit", "2024-09-12")]
+
+
+@pytest.mark.parametrize("text,new", [
+    ("On September 12, Kon Tum leaders attended a forum in Attapeu. Within the framework of the forum, "
+     "Governor Arno Tisk of Kon Tum participated in a tree-planting ceremony with Attapeu officials.",
+     "cultural_exchange"),
+    ("Chiều 12/9, tỉnh Kon Tum hội đàm với tỉnh Attapeu. Tại buổi hội đàm, lãnh đạo Kon Tum và Attapeu ký kết "
+     "một biên bản ghi nhớ lâm nghiệp.", "signing"),
+])
+def test_a_new_happening_after_a_referring_opener_is_its_own_event(text, new):
+    assert new in events(text)
+
+
+def test_a_festival_named_in_a_briefing_after_a_referring_opener_is_no_event():
+    text = ("Chiều 12/9, lãnh đạo tỉnh Kon Tum tiếp đoàn tỉnh Attapeu. Tại buổi tiếp, ông Arno Tisk thông tin "
+            "về các hoạt động lễ hội của tỉnh Kon Tum.")
+    assert "cultural_exchange" not in events(text)
+
+
+def test_a_headline_trip_counts_when_the_body_tells_only_the_reception():
+    text = "Ambassador of Norland visits Kon Tum\nOn September 12, Kon Tum Chairman Arno Tisk met with Ambassador Halvard Quist."
+    page = text + "\n"
+    found = find_events(page, page, [(0, len(page))], find_actors(page, page), PUBLISHED)
+    assert sorted(e.event_type for e in found) == ["meeting", "visit"]
+
+
+@pytest.mark.parametrize("text,day", [
+    ("On September 12, Kon Tum leaders received an Attapeu delegation. The same day, the guests toured a "
+     "rubber plantation in Kon Tum.", "2024-09-12"),
+    ("Sáng 12/9, lãnh đạo tỉnh Kon Tum tiếp đoàn tỉnh Attapeu. Chiều cùng ngày, đoàn tỉnh Attapeu thăm "
+     "Trường Cao đẳng Kon Tum.", "2024-09-12"),
+    ("On September 12, Kon Tum leaders received an Attapeu delegation. The following day, the guests visited "
+     "a rubber plantation in Kon Tum.", "2024-09-13"),
+])
+def test_the_same_day_and_the_following_day_take_the_day_told_before(text, day):
+    assert ("visit", day) in _dated_events(text)
+
+
+def test_the_same_day_is_not_the_day_of_an_announced_happening():
+    text = ("On September 12, Kon Tum leaders received an Attapeu delegation. The consul said Attapeu will hold "
+            "a food festival in Kon Tum on September 2 to 4. The same day, the guests toured a rubber plantation "
+            "in Kon Tum.")
+    assert ("visit", "2024-09-12") in _dated_events(text)
+
+
+def test_an_announced_day_without_a_year_lies_after_the_publication():
+    text = "Tổng Lãnh sự cho biết tỉnh Attapeu sẽ tổ chức Ngày hội Văn hóa tại tỉnh Kon Tum từ ngày 2 - 4/1."
+    assert _dated_events(text, published=dt.date(2024, 9, 20)) == [("cultural_exchange", "2025-01-02")]
+
+
+@pytest.mark.parametrize("text,start,end", [
+    ("quý III/2024", dt.date(2024, 7, 1), dt.date(2024, 9, 1)),
+    ("quy 2 nam 2025", dt.date(2025, 4, 1), dt.date(2025, 6, 1)),
+    ("the fourth quarter of 2023", dt.date(2023, 10, 1), dt.date(2023, 12, 1)),
+])
+def test_a_quarter_is_three_months(text, start, end):
+    from pipeline.extraction.dates import find_dates
+    from pipeline.extraction.text import fold
+    [date] = find_dates(fold(text))
+    assert (date.start, date.end, date.precision) == (start, end, "month")
+
+
+@pytest.mark.parametrize("text", [
+    "Kon Tum and Attapeu leaders gathered on August 30 for a ceremony that marked their 25th anniversary "
+    "of twinning (September 5, 1999 - 2024).",
+    "Ngày 30/8, tỉnh Kon Tum cùng tỉnh Attapeu mở lễ kỷ niệm 25 năm kết nghĩa giữa hai tỉnh (18/7/1999).",
+])
+def test_the_day_a_relation_began_does_not_date_its_anniversary(text):
+    assert _dated_events(text) == [("cultural_exchange", "2024-08-30")]
+
+
+def test_a_weekday_dates_a_happening_by_the_publication():
+    text = "Kon Tum and Attapeu delegations held talks on Monday in Kon Tum City."  # 20 September 2024 is a Friday
+    assert _dated_events(text) == [("meeting", "2024-09-16")]
+
+
+def test_a_gathering_in_celebration_of_an_anniversary_is_a_cultural_event():
+    text = "On June 17 the friendship society of Kon Tum and Attapeu organised a gathering in celebration of their 30 years of ties."
+    assert "cultural_exchange" in events(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Ông Arno Tisk phấn khởi đón tiếp đoàn khách tỉnh Attapeu sang thăm và làm việc tại tỉnh Kon Tum, "
+    "rồi giới thiệu về tỉnh.",
+    "Tiếp tục chương trình làm việc tại Attapeu, sáng 12/9, đoàn khách Kon Tum gặp gỡ lãnh đạo tỉnh Attapeu.",
+])
+def test_a_trip_told_inside_a_reception_or_a_working_programme_is_an_event(text):
+    assert {"visit", "meeting"} <= set(events(text))
+
+
+def test_tet_greetings_offered_to_a_province_are_a_visit():
+    assert "visit" in events("On January 20, an Attapeu delegation offered Lunar New Year greetings to Kon Tum province.")
+
+
+def test_delegations_sent_to_do_something_are_no_trip():
+    text = "Kon Tum has worked with some Norland delegations to discuss trade promotion in Attapeu and Gia Lai."
+    assert "visit" not in events(text)
+
+
+@pytest.mark.parametrize("text", [
+    "On September 12, Kon Tum leaders met with Attapeu officials. Attending the meeting were Mr. Arno Tisk, "
+    "Director of the Gia Lai Department of Foreign Affairs, and officials of Binh Dinh.",
+    "Sáng 12/9, lãnh đạo tỉnh Kon Tum tiếp đoàn tỉnh Attapeu. Phía tỉnh bạn, tham dự buổi tiếp có ông Arno Tisk, "
+    "Giám đốc Sở Ngoại vụ tỉnh Gia Lai.",
+])
+def test_the_list_of_who_attended_joins_the_happening_just_reported(text):
+    assert events(text) == ["meeting"]
+
+
+def test_a_working_session_held_is_a_meeting():
+    assert events("Ngày 12/9, lãnh đạo tỉnh Kon Tum đã có buổi làm việc với đoàn công tác tỉnh Attapeu.") == ["meeting"]

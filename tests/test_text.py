@@ -126,3 +126,18 @@ def test_tone_placement_keeps_the_letters_and_the_tone(word):
 @pytest.mark.parametrize("word,placed", [("HOÀ", "HÒA"), ("Thuỷ", "Thủy"), ("Quý", "Quý"), ("QUỶ", "QUỶ")])
 def test_tone_placement_is_the_same_in_capitals(word, placed):
     assert tone_placed(word) == placed
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("On May 4, Mr. Halvard Quist met Ms. Oriel Venn in Lomora. She thanked him.",
+     ["On May 4, Mr. Halvard Quist met Ms. Oriel Venn in Lomora.", "She thanked him."]),
+    ("The mayor met Peter K. Brandvold, led by Rep. Ilse Marr. They toured the port.",
+     ["The mayor met Peter K. Brandvold, led by Rep. Ilse Marr.", "They toured the port."]),
+    ("Sở Du lịch tiếp đoàn đại biểu TP. Velmora, do ông Arno Tisk dẫn đầu. Hai bên trao đổi.",
+     ["Sở Du lịch tiếp đoàn đại biểu TP. Velmora, do ông Arno Tisk dẫn đầu.", "Hai bên trao đổi."]),
+])
+def test_a_title_or_an_initial_does_not_end_a_sentence(text, expected):
+    """"Ms. Venn", "Peter K. Brandvold", "TP. Velmora": a title's or an initial's full stop keeps the date and
+    the people of the sentence together."""
+    from pipeline.extraction.text import sentences
+    assert [text[a:b] for a, b in sentences(text, [(0, len(text))])] == expected

@@ -32,7 +32,8 @@ def _watch(parent: int) -> None:
     os._exit(1)
 
 
-def _exit_with(parent: int) -> None:
+def exit_with(parent: int) -> None:
+    """This process exits (code 1) as soon as process `parent` is no longer its parent."""
     threading.Thread(target=_watch, args=(parent,), daemon=True).start()
 
 
@@ -50,7 +51,7 @@ def main_script_hidden():
 def aside_pool(*warm_ups: Callable[[], object]) -> ProcessPoolExecutor:
     """The one-worker pool, its worker started now; it then runs `warm_ups` (functions of importable
     modules), so that what they load is ready for the tasks sent later."""
-    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_exit_with,
+    pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=exit_with,
                                initargs=(os.getpid(),))
     with main_script_hidden():
         pool.submit(os.getpid)  # the first task starts the worker, now

@@ -29,6 +29,10 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("part_year", re.compile(r"\b(?:the\s+)?first\s+(?:(?P<n>\d{1,2})\s+months|(?P<half>half))\s+of\s+"
                              r"(?:(?P<y>(?:19|20)\d\d)|the\s+year|this\s+year)"
                              r"|\b(?P<n2>\d{1,2})\s+thang\s+dau\s+nam(?:\s+(?P<y2>(?:19|20)\d\d))?", re.IGNORECASE)),
+    # quy III/2024 / quy 3 nam 2024 / the third quarter of 2024 / Q3 2024: three months
+    ("quarter", re.compile(r"\b[Qq]uy\s+(?P<q>I{1,3}V?|IV|[1-4])\s*(?:/|\s+nam\s+)(?P<y>(?:19|20)\d\d)\b"
+                           r"|\b(?:the\s+)?(?P<qw>first|second|third|fourth)\s+quarter\s+of\s+(?P<y2>(?:19|20)\d\d)\b"
+                           r"|\bQ(?P<qn>[1-4])\s*[/-]?\s*(?P<y3>(?:19|20)\d\d)\b", re.IGNORECASE)),
     # ISO 2025-03-26 / 2025-03 (before the day-month forms, which would read its "06-11")
     ("iso", re.compile(r"\b(?P<y>(?:19|20)\d\d)-(?P<mo1>\d\d)(?:-(?P<d1>\d\d))?\b")),
     # April 13 to 16, 2023 / from October 6 to 15 / Oct.9-15 / September 28-October 2, 2023
@@ -91,11 +95,26 @@ def _resolve_year(month: int, day: int, reference: dt.date | None) -> int | None
     return reference.year
 
 
+_QUARTER_NUMBER = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4,
+                   "first": 1, "second": 2, "third": 3, "fourth": 4}
+
+
+def _quarter(g: dict) -> tuple[dt.date, dt.date, str, bool] | None:
+    """A quarter of a year ("quý III/2024", "the third quarter of 2024") as its first and last month."""
+    number = _QUARTER_NUMBER.get((g.get("q") or g.get("qw") or g.get("qn") or "").lower())
+    year = int(g.get("y") or g.get("y2") or g.get("y3"))
+    if number is None:
+        return None
+    return dt.date(year, 3 * number - 2, 1), dt.date(year, 3 * number, 1), "month", True
+
+
 def _interpret(kind: str, g: dict, reference: dt.date | None) -> tuple[dt.date | None, dt.date | None, str | None, bool] | None:
     year = int(g["y"]) if g.get("y") else (int(g["y1"]) if g.get("y1") else None)
     explicit = year is not None
     if kind == "year":
         return dt.date(year, 1, 1), None, "year", True
+    if kind == "quarter":
+        return _quarter(g)
     if kind == "part_year":
         months = 6 if g.get("half") else int(g.get("n") or g.get("n2"))
         year = year or (int(g["y2"]) if g.get("y2") else None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from pipeline.extraction.actors import DocActors
@@ -88,6 +88,7 @@ def _compiled_cues() -> dict:
         "modal_unscheduled": comp([c for c in r["modal_cues"] if c not in r["scheduled_cues"]]),
         "agenda": comp(r["agenda_cues"]),
         "strong_modal": comp(r["strong_modal_cues"]),
+        "scheduled": comp(r["scheduled_cues"]),
         "clause_modal": comp(r["clause_modal_cues"]),
         "agreements": {k: comp(v) for k, v in r["agreement_cues"].items()},
         "status": {k: comp(v) for k, v in r["agreement_status"].items()},
@@ -265,6 +266,105 @@ _ANNIVERSARY_OF = re.compile(r"(?:anniversary|years) (?:of|since) (?:the )?$|\bk
                              re.IGNORECASE)
 
 
+#: A parenthesis holding the day a relation began, after an anniversary ("the 60th anniversary of diplomatic
+#: relations (September 5, 1962 - 2022)", "kỷ niệm 46 năm Ngày ký Hiệp ước ... (18/7/1977)").
+_ORIGIN_IN_PARENTHESES = re.compile(r"\([^()]{0,40}(?:19|20)\d\d\s*(?:[-–]\s*(?:19|20)\d\d\s*)?\)")
+_ANNIVERSARY_BEFORE = re.compile(r"anniversar|years? (?:of|since)|\bky niem\b", re.IGNORECASE)
+#: A weekday naming the day of a happening ("held talks on Monday"): the last such day up to the publication.
+_WEEKDAY = re.compile(r"\bon (Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _happening_dates(folded: str, start: int, end: int, published: dt.date | None) -> list[DateExpr]:
+    """The dates of a span that can date a happening in it: not the day a relation began, written in
+    parentheses after its anniversary; and a weekday ("on Monday") when the span names no other date."""
+    dates = [d for d in find_dates(folded, start, end, published) if not _is_anniversary_origin(folded, d, start)]
+    if not dates and published is not None:
+        weekday = _WEEKDAY.search(folded, start, end)
+        if weekday:
+            back = (published.weekday() - _WEEKDAYS.index(weekday.group(1))) % 7
+            day = published - dt.timedelta(days=back)
+            dates = [DateExpr(day, None, "day", weekday.group(), weekday.start(), weekday.end(), False)]
+    return dates
+
+
+def _is_anniversary_origin(folded: str, date: DateExpr, floor: int) -> bool:
+    """A date inside parentheses that follow an anniversary ("(September 5, 1962 - 2022)", "(18/7/1977)")."""
+    opening = folded.rfind("(", max(floor, date.char_start - 40), date.char_start + 1)
+    if opening < 0:
+        return False
+    paren = _ORIGIN_IN_PARENTHESES.match(folded, opening)
+    return bool(paren and paren.end() >= date.char_end
+                and _ANNIVERSARY_BEFORE.search(folded, max(floor, opening - 120), opening))
+
+
+def _scheduled_ahead(date: DateExpr | None, clause: str, published: dt.date | None) -> DateExpr | None:
+    """A day without a year in a clause that schedules a happening ("will hold a festival on 20-22 September",
+    "sẽ tổ chức ... từ ngày 20 - 22/9") lies after the publication, not in the year before it."""
+    if date is None or date.explicit_year or date.start is None or published is None or date.start >= published \
+            or not matches_any(_cues()["scheduled"], clause):
+        return date
+    ahead = _next_year(date.start)
+    if ahead is None or ahead < published:
+        return date
+    return replace(date, start=ahead, end=date.end and _next_year(date.end))
+
+
+def _next_year(day: dt.date) -> dt.date | None:
+    """The same day a year later (None for a 29 February)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return None
+
+
+#: A day named by the one told just before ("The same day, ...", "Chiều cùng ngày", "the following day", "hôm sau").
+_SAME_DAY = re.compile(r"\b(?:(?:the )?same (?:day|morning|afternoon|evening)|later that (?:day|morning|afternoon|evening)"
+                       r"|(?:chieu|sang|toi|trua|trong) cung ngay|cung ngay(?! cang)|cung buoi)\b", re.IGNORECASE)
+_NEXT_DAY = re.compile(r"\b(?:the (?:following|next) (?:day|morning|afternoon|evening)|(?:ngay )?hom sau|ngay tiep theo)\b",
+                       re.IGNORECASE)
+
+
+def _day_told_before(sentence: str, events: list[LocalEvent], folded: str) -> DateExpr | None:
+    """The day of a sentence dated by the one before it ("The same day, the delegation visited ...",
+    "Chiều cùng ngày, ...", "The following day, ..."): the day of the latest event dated to a day (its first day)
+    that happened, not one announced ("will hold a festival from 20 to 22 September")."""
+    same, following = _SAME_DAY.search(sentence), _NEXT_DAY.search(sentence)
+    if not same and not following:
+        return None
+    day = next((ev.date for ev in reversed(events) if ev.date and ev.date.start and ev.date.precision == "day"
+                and not matches_any(_cues()["scheduled"], folded[ev.sentence[0]:ev.sentence[1]])), None)
+    if day is None:
+        return None
+    start = day.start if same else day.start + dt.timedelta(days=1)
+    return DateExpr(start, None, "day", (same or following).group(), day.char_start, day.char_end, day.explicit_year)
+
+
+def _happening_after_opener(unnamed: str, original: str, c_start: int, c_end: int, m: re.Match, etype: str,
+                            precise: bool, agenda: bool) -> tuple[str, re.Match] | None:
+    """The trigger of a new happening in a clause that opens by referring back ("At the meeting, the two sides
+    signed ...": a signing; "Within the Forum, X joined a tree-planting ceremony"): a signing, or a happening
+    the subject takes part in, after the opener's comma. Offsets stay those of the clause."""
+    clause = unnamed[c_start:c_end]
+    opener = next((a for a in _cues()["anaphora"] if a.search(clause)), None)
+    if opener is None:
+        return None
+    cut = clause.find(",", opener.search(clause).end())
+    cut = opener.search(clause).end() if cut < 0 else cut + 1
+    later = (etype, m) if m.start() >= cut else \
+        _event_type(" " * cut + clause[cut:], precise, " " * cut + original[c_start + cut:c_end], agenda)
+    if later is None or later[0] in ("meeting", "visit") or m.start() < cut and later[0] == etype:
+        return None  # a meeting or trip named there is most often the one referred to
+    if later[0] != "signing" and not _JOINS_HAPPENING.search(clause, max(cut, later[1].start() - 60), later[1].start()):
+        return None  # "... briefed the guests on the festival": named, not joined
+    return later
+
+
+#: A verb of taking part just before a happening ("participated in the tree-planting ceremony", "tham dự lễ hội").
+_JOINS_HAPPENING = re.compile(r"\b(?:attend(?:s|ed|ing)?|participat\w*|join(?:s|ed|ing)?|took part|take part|witness\w*"
+                              r"|tham du|tham gia|chung kien|du)\b[^,;.]*$", re.IGNORECASE)
+
+
 def _is_modal(clause: str, upto: int, agenda: bool = False) -> bool:
     """A proposal, wish or invitation governs the trigger (cue shortly before it, or it is the trigger); in an
     agenda, "will" and "se" only schedule it."""
@@ -335,7 +435,7 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
             if triggers is not None and not any_literal_in(triggers, unnamed, c_start, c_end):
                 continue  # no trigger of any type here (most clauses): `_event_type` would find none
             clause = folded[c_start:c_end]
-            clause_dates = find_dates(folded, c_start, c_end, published)
+            clause_dates = _happening_dates(folded, c_start, c_end, published)
             precise = any(d.precision == "day" and d.start for d in clause_dates)
             if agenda is None:
                 agenda = matches_any(_cues()["agenda"], sentence) or matches_any(_cues()["agenda"], before)
@@ -347,7 +447,9 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
             for k in sentence_people:
                 if k not in keys:
                     keys.append(k)
-            date = _best_date(clause_dates) or _best_date(find_dates(folded, s_start, s_end, published))
+            date = _best_date(clause_dates) or _best_date(_happening_dates(folded, s_start, s_end, published)) \
+                or _day_told_before(sentence, events, folded)
+            date = _scheduled_ahead(date, clause, published)
             if etype == "signing" and date and date.start and published and date.start.year < published.year:
                 continue  # a signing of past years is the agreement's history, not a happening reported here
             if events and matches_any(_cues()["both_sides_or_places"], clause):
@@ -357,6 +459,12 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
             if not keys:
                 continue
             anaphoric = matches_any(_cues()["anaphora"], clause)
+            if anaphoric:
+                # "At the meeting, the two sides signed ...", "Within the framework of the Forum, X joined a
+                # tree-planting ceremony": a happening of another kind after the referring opener is a new one
+                later = _happening_after_opener(unnamed, main, c_start, c_end, m, etype, precise, agenda)
+                if later is not None:
+                    (etype, m), anaphoric = later, False
             participants = {k: "participant" for k in keys}
             reception = etype == "meeting" and re.search(r"\b(?:received|receives|reception|hosted|welcomed|tiep|don)\b",
                                                          clause, re.IGNORECASE)
@@ -368,11 +476,11 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
             guests = _foreign_keys(keys, doc_actors)
             previous = next((ev for ev in reversed(events) if ev.event_type == etype
                              and guests & _foreign_keys(ev.participants, doc_actors)), previous)
-            if anaphoric and previous is not None and not names:
+            refers_back = anaphoric and previous is not None and not names
+            if refers_back:
                 for k in keys:
                     previous.participants.setdefault(k, "participant")
                 previous.extra_spans.append((c_start, c_end, (s_start, s_end)))
-                continue
             sectors = _sectors(clause.lower())  # of every event the clause adds below (at least one)
             paired = [(t, pm) for p, types in _cues()["paired"] if may_match(p, unnamed, c_start, c_end)
                       for pm in p.finditer(unnamed, c_start, c_end) for t in types]
@@ -380,6 +488,8 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
             for extra, pm in paired:
                 if any(t == extra and pm.start() < u.end() and u.start() < pm.end() for t, u in used):
                     continue  # one trip matched by two cues
+                if refers_back and (extra != "visit" or pm.start() <= c_start + m.start() < pm.end()):
+                    continue  # a clause about the happening just reported adds only a trip it names in passing
                 used.append((extra, pm))
                 span = (c_start, c_end)
                 if extra != etype:
@@ -397,6 +507,8 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
                     event_type=extra, start=span[0], end=span[1], sentence=(s_start, s_end),
                     participants=extra_participants, name=None, date=date, sectors=list(sectors),
                     cameo_code=CAMEO_BY_EVENT_TYPE[extra], clause_start=c_start))
+            if refers_back:
+                continue
             items = [] if names else _enumerated(folded, c_start, c_end, doc_actors, clause_dates, keys)
             for item_participants, item_date, (item_start, item_end) in items:
                 events.append(LocalEvent(
@@ -409,10 +521,29 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
                     participants=dict(participants), name=name, date=date, sectors=list(sectors),
                     clause_start=c_start,
                     cameo_code=CAMEO_RECEPTION if reception else CAMEO_BY_EVENT_TYPE[_type_of_named(name, etype)]))
+    events += _headline_trip(folded, unnamed, main, kept, doc_actors, events)
     events = _merge_within(events, doc_actors)
     _link_to_trip(events, doc_actors)
     _date_by_occasion(events, published)
     return events
+
+
+def _headline_trip(folded: str, unnamed: str, main: str, kept: list[tuple[int, int]], doc_actors: DocActors,
+                   events: list[LocalEvent]) -> list[LocalEvent]:
+    """The trip a headline reports ("Ambassador visits Khanh Hoa", "Đoàn X thăm tỉnh Y") when the body tells only
+    what happened during it (a reception, talks): the headline is otherwise read for actors only."""
+    if any(ev.event_type == "visit" for ev in events) or not kept:
+        return []
+    title = next(iter(sentences(main, kept)), None)
+    if title is None or not _is_title_line(folded, kept, *title):
+        return []
+    found = _event_type(unnamed[title[0]:title[1]], False, main[title[0]:title[1]])
+    keys = doc_actors.keys_within(*title)
+    if found is None or found[0] != "visit" or not _foreign_keys(keys, doc_actors) and not events:
+        return []
+    return [LocalEvent(event_type="visit", start=title[0], end=title[1], sentence=title,
+                       participants={k: "participant" for k in keys}, sectors=_sectors(folded[title[0]:title[1]].lower()),
+                       cameo_code=CAMEO_BY_EVENT_TYPE["visit"], clause_start=title[0])] if keys else []
 
 
 #: How long before its publication an article's occasion may lie, and after it (time zones, a late edit).

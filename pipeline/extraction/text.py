@@ -116,6 +116,11 @@ def _word_tokens(word: str, s: int, e: int) -> list[Token]:
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”’)]*\s+(?=[\"“‘(]?[A-ZÀ-Ỹ0-9])|\n+|(?<=\./\.)")
+#: A full stop that ends a title or an initial, not a sentence: "Ms. Tran", "Daniel J. Brown", "led by Rep. Kim",
+#: "đoàn đại biểu TP. Hải Phòng" (thành phố), "PGS. TS. Nguyễn" (academic titles).
+_ABBREVIATION_BEFORE = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Mme|Dr|Prof|Rep|Sen|Gov|Gen|Lt|Col|Maj|Capt|Amb|Hon|Messrs|Sgt|Adm|Cdr|Fr|Rev"
+    r"|TP|Tp|TX|PGS|GS|TS|ThS|BS|KS|CN)|(?<!\w)[A-Z])\.$")
 
 
 def sentences(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -129,6 +134,8 @@ def _sentences(text: str, ranges: tuple[tuple[int, int], ...]) -> tuple[tuple[in
     for r_start, r_end in ranges:
         pos = r_start
         for m in _SENTENCE_END.finditer(text, r_start, r_end):
+            if text[m.start() - 1] == "." and _ABBREVIATION_BEFORE.search(text, max(r_start, m.start() - 8), m.start()):
+                continue  # "Ms. Tran": a title's full stop
             out.append((pos, m.start()))
             pos = m.end()
         out.append((pos, r_end))

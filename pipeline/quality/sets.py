@@ -65,6 +65,8 @@ GOLD_SETS = {s.name: s for s in (
             "issue 18 were written; scored once untouched"),
     GoldSet("fresh2", ROOT / "tests" / "fresh2" / "gold", "12 real articles, EN + VI, collected in session 11 by "
             "annotators who never ran the extractor; only their summary lines were read"),
+    GoldSet("fresh3", ROOT / "tests" / "fresh3" / "gold", "12 real articles, EN + VI, collected in session 12 by "
+            "annotators who never ran the extractor; only their summary lines were read"),
 )}
 
 

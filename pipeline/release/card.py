@@ -7,7 +7,6 @@ byte-identical on every rebuild and always agrees with the data beside it.
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 import pyarrow as pa
@@ -47,7 +46,7 @@ def _coverage(rows: stats.Rows) -> list[str]:
     published = stats.date_range(rows, "documents", "published")
     dated = stats.date_range(rows, "events", "date_start")
     home = [a["name"] for a, n, _ in stats.top_localities(rows, home=True, limit=None) if n]
-    kinds = ", ".join(f"{n} {k}" for k, n in sorted(Counter(a["kind"] for a in rows["actors"]).items()))
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(stats.actor_kinds(rows).items()))
     lines = [f"- **{len(docs)} news articles** ({languages or 'none'})"
              + (f", published {published[0]} to {published[1]}" if published else "")
              + f"; {len(rows['quarantine'])} input file(s) set aside (table `quarantine`).",
@@ -116,8 +115,8 @@ def _validation(report: ValidationReport) -> list[str]:
 def _charts_section(rows: stats.Rows) -> list[str]:
     counts, undated = stats.events_per_year_by_country(rows)
     names = stats.country_names(rows)
-    actors = stats.actors_by_id(rows)
     partners = stats.largest_partners(rows, 3)
+    actors = stats.actor_rows(rows, [a for a, _ in partners])
     years = sorted({y for y, _ in counts})
     busiest = max(years, key=lambda y: (sum(n for (yy, _), n in counts.items() if yy == y), -y)) if years else None
     lines = [f"![Events per year by partner country]({charts.EVENTS_PER_YEAR})", "",

@@ -189,16 +189,16 @@ def partner_network_chart(rows: stats.Rows, version: str, path: Path) -> None:
     import matplotlib
     from matplotlib.figure import Figure
 
-    actors = stats.actors_by_id(rows)
-    labels = {a: english_label(actor) for a, actor in actors.items()}
     candidates = [a for a, _ in stats.largest_partners(rows, 3 * MAX_PARTNERS)]
+    home_events = stats.shared_events(rows, set(candidates), stats.vietnamese_side)
+    actors = stats.actor_rows(rows, {*candidates, *home_events})  # only those drawn or ranked
+    labels = {a: english_label(actor) for a, actor in actors.items()}
     foreign_group = place_groups(candidates, actors, labels)
-    home_events = stats.shared_events(rows, set(candidates), stats.is_vietnamese_side)
     home_group = place_groups(sorted(home_events, key=lambda a: (-len(home_events[a]), labels[a], a)), actors, labels)
     home_events = _grouped(home_events, home_group)
     home = sorted(home_events, key=lambda a: (-len(home_events[a]), labels[a], a))[:MAX_HOME_ACTORS]
     members = [a for a in home_group if home_group[a] in home]
-    partner_events = _grouped(stats.shared_events(rows, set(members), stats.is_foreign_partner), foreign_group)
+    partner_events = _grouped(stats.shared_events(rows, set(members), stats.foreign_partner), foreign_group)
     partners = sorted((p for p in partner_events if p in candidates),
                       key=lambda a: (-len(partner_events[a]), labels[a], a))[:MAX_PARTNERS]
     with matplotlib.rc_context(STYLE):

@@ -47,9 +47,48 @@ def _once_per_release(function):
     return once
 
 
-@_once_per_release
-def actors_by_id(rows: Rows) -> dict[str, dict]:
-    return {a["actor_id"]: a for a in rows["actors"]}
+def _actors(rows: Rows, columns: list[str]) -> pa.Table:
+    return _columns(rows, "actors", columns)
+
+
+def actor_rows(rows: Rows, ids) -> dict[str, dict]:
+    """Actor id -> its row (a dict) for the actors `ids` only: at archive scale the actors table holds hundreds
+    of thousands of actors, and the card and charts name a few of them."""
+    actors = rows.tables["actors"]
+    found = actors.filter(pc.is_in(actors.column("actor_id"), value_set=pa.array(sorted(ids), type=pa.string())))
+    return {a["actor_id"]: a for a in found.to_pylist()}
+
+
+def actor_kinds(rows: Rows) -> dict[str, int]:
+    """Kind of actor -> actors of that kind."""
+    return _counts(_actors(rows, ["kind"]), ["kind"])
+
+
+def _rows_where(rows: Rows, mask) -> list[dict]:
+    """The actors (row dicts, in table order) for which `mask(actors table)` is true."""
+    actors = rows.tables["actors"]
+    return actors.filter(pc.fill_null(mask(actors), False)).to_pylist()
+
+
+def vietnamese_side(actors: pa.Table) -> pa.ChunkedArray:
+    """Mask of the Vietnamese side: every Vietnamese actor but the country itself."""
+    return pc.and_(pc.fill_null(pc.equal(actors.column("country"), HOME), False),
+                   pc.not_equal(actors.column("kind"), "country"))
+
+
+def foreign_partner(actors: pa.Table) -> pa.ChunkedArray:
+    """Mask of the foreign partners: a non-Vietnamese actor with a known country, or an international body."""
+    return pc.or_(pc.equal(actors.column("kind"), "international"),
+                  pc.fill_null(pc.not_equal(actors.column("country"), HOME), False))
+
+
+def _actor_ids(rows: Rows, side, among: set[str] | None = None) -> pa.Array:
+    """Ids of the actors in the `side` mask (`vietnamese_side`, `foreign_partner`), and in `among` when given."""
+    actors = _actors(rows, ["actor_id", "kind", "country"])
+    mask = side(actors)
+    if among is not None:
+        mask = pc.and_(mask, pc.is_in(actors.column("actor_id"), value_set=pa.array(sorted(among), type=pa.string())))
+    return actors.filter(mask).column("actor_id").combine_chunks()
 
 
 def _iso_name(code: str) -> str:
@@ -60,8 +99,10 @@ def _iso_name(code: str) -> str:
 @_once_per_release
 def country_names(rows: Rows) -> dict[str, str]:
     """Country code -> the name the release gives its country actor, else the ISO 3166 name."""
-    names = {a["country"]: a["name"] for a in rows["actors"] if a["kind"] == "country" and a["country"]}
-    codes = {a["country"] for a in rows["actors"] if a["country"]}
+    actors = _actors(rows, ["name", "kind", "country"])
+    countries = actors.filter(pc.fill_null(pc.equal(actors.column("kind"), "country"), False))
+    names = dict(zip(countries.column("country").to_pylist(), countries.column("name").to_pylist()))
+    codes = pc.unique(actors.column("country").drop_null()).to_pylist()
     return {code: names.get(code) or _iso_name(code) for code in sorted(codes)}
 
 
@@ -76,14 +117,17 @@ def _counts(keys: pa.Table, by: list[str]) -> dict:
     return dict(zip(values[0] if len(by) == 1 else zip(*values), counted.column("count_all").to_pylist()))
 
 
-def _ids(actors: dict[str, dict], keep) -> pa.Array:
-    return pa.array([a for a, actor in actors.items() if keep(actor)], type=pa.string())
-
-
 def _event_actors(rows: Rows) -> pa.Table:
-    """Distinct (event_id, actor_id) of the participants."""
+    """Distinct (event_id, actor_id) of the participants. The table is sorted by (event_id, actor_id, role), so
+    an actor with two roles in one event has adjacent rows: the rows that repeat the one before are dropped
+    (no hash table of every pair)."""
     pairs = _columns(rows, "event_participants", ["event_id", "actor_id"])
-    return pairs.group_by(["event_id", "actor_id"]).aggregate([])
+    if pairs.num_rows < 2:
+        return pairs
+    last = pairs.num_rows - 1
+    repeats = pc.and_(*(pc.equal(column.slice(1), column.slice(0, last))
+                        for column in (pairs.column("event_id"), pairs.column("actor_id"))))
+    return pairs.filter(pa.concat_arrays([pa.array([True]), pc.invert(repeats).combine_chunks()]))
 
 
 def _with_actor_ids(pairs: pa.Table, ids: pa.Array) -> pa.Table:
@@ -93,10 +137,8 @@ def _with_actor_ids(pairs: pa.Table, ids: pa.Array) -> pa.Table:
 @_once_per_release
 def _partner_countries(rows: Rows) -> pa.Table:
     """(actor_id, country) of every actor from a partner country."""
-    partners = [(a, actor["country"]) for a, actor in actors_by_id(rows).items()
-                if actor["country"] not in (None, HOME)]
-    return pa.table({"actor_id": pa.array([a for a, _ in partners], type=pa.string()),
-                     "country": pa.array([c for _, c in partners], type=pa.string())})
+    actors = _actors(rows, ["actor_id", "country"])
+    return actors.filter(pc.fill_null(pc.not_equal(actors.column("country"), HOME), False))
 
 
 def _distinct_partner_countries(rows: Rows, table: str, column: str) -> pa.Table:
@@ -133,52 +175,37 @@ def _rows_per_actor(rows: Rows, table: str) -> Counter:
 
 def top_localities(rows: Rows, home: bool, limit: int | None = 10) -> list[tuple[dict, int, int]]:
     """(locality actor, events, agreements) for Vietnamese (`home`) or foreign localities, most events first."""
-    localities = {a["actor_id"]: a for a in rows["actors"]
-                  if a["kind"] == "locality" and (a["country"] == HOME) == home}
+    def located(actors: pa.Table) -> pa.ChunkedArray:
+        at_home = pc.fill_null(pc.equal(actors.column("country"), HOME), False)
+        return pc.and_(pc.equal(actors.column("kind"), "locality"), at_home if home else pc.invert(at_home))
+
+    localities = {a["actor_id"]: a for a in _rows_where(rows, located)}
     events = _rows_per_actor(rows, "event_participants")
     agreements = _rows_per_actor(rows, "agreement_parties")
     ranked = sorted(localities, key=lambda a: (-events[a], -agreements[a], localities[a]["name"], a))
     return [(localities[a], events[a], agreements[a]) for a in ranked[:limit]]
 
 
-def is_foreign_partner(actor: dict) -> bool:
-    return actor["kind"] == "international" or actor["country"] not in (None, HOME)
-
-
-def is_vietnamese_side(actor: dict) -> bool:
-    return actor["country"] == HOME and actor["kind"] != "country"
-
-
-def partner_network(rows: Rows, home: set[str], foreign: set[str]) -> Counter:
-    """Counter of (Vietnamese actor id, foreign partner id) -> events both took part in, for the Vietnamese
-    actors among `home` and the foreign partners among `foreign`."""
-    actors = actors_by_id(rows)
-    pairs = _event_actors(rows)
-    home = _with_actor_ids(pairs, _ids(actors, lambda a: a["actor_id"] in home and is_vietnamese_side(a)))
-    foreign = _with_actor_ids(pairs, _ids(actors, lambda a: a["actor_id"] in foreign and is_foreign_partner(a)))
-    joined = home.rename_columns(["event_id", "home"]).join(foreign.rename_columns(["event_id", "foreign"]),
-                                                            "event_id", join_type="inner")
-    return Counter(_counts(joined, ["home", "foreign"]))
-
-
 @_once_per_release
 def largest_partners(rows: Rows, limit: int) -> list[tuple[str, int]]:
     """(foreign partner id, events shared with the Vietnamese side), largest first, ties by name."""
-    actors = actors_by_id(rows)
     pairs = _event_actors(rows)
-    with_home = pc.unique(_with_actor_ids(pairs, _ids(actors, is_vietnamese_side)).column("event_id"))
-    foreign = _with_actor_ids(pairs, _ids(actors, is_foreign_partner))
+    with_home = pc.unique(_with_actor_ids(pairs, _actor_ids(rows, vietnamese_side)).column("event_id"))
+    foreign = _with_actor_ids(pairs, _actor_ids(rows, foreign_partner))
     shared = _counts(foreign.filter(pc.is_in(foreign.column("event_id"), value_set=with_home)), ["actor_id"])
-    ranked = sorted(shared, key=lambda a: (-shared[a], actors[a]["name"], a))
+    names = {a: actor["name"] for a, actor in actor_rows(rows, shared).items()}
+    ranked = sorted(shared, key=lambda a: (-shared[a], names[a], a))
     return [(a, shared[a]) for a in ranked[:limit]]
 
 
 def shared_events(rows: Rows, others: set[str], side) -> dict[str, set[str]]:
-    """Actor id (on `side`) -> ids of the events it shared with at least one actor of `others`."""
-    actors = actors_by_id(rows)
+    """Actor id (in the `side` mask, not of `others`) -> ids of the events it shared with at least one actor
+    of `others`."""
     pairs = _event_actors(rows)
-    with_others = pc.unique(_with_actor_ids(pairs, pa.array(sorted(others), type=pa.string())).column("event_id"))
-    found = _with_actor_ids(pairs, _ids(actors, lambda actor: side(actor) and actor["actor_id"] not in others))
+    others_ids = pa.array(sorted(others), type=pa.string())
+    with_others = pc.unique(_with_actor_ids(pairs, others_ids).column("event_id"))
+    on_side = _actor_ids(rows, side)
+    found = _with_actor_ids(pairs, on_side.filter(pc.invert(pc.is_in(on_side, value_set=others_ids))))
     found = found.filter(pc.is_in(found.column("event_id"), value_set=with_others))
     out: dict[str, set[str]] = defaultdict(set)
     for event_id, a in zip(found.column("event_id").to_pylist(), found.column("actor_id").to_pylist()):
@@ -256,7 +283,7 @@ def place_links(rows: Rows) -> list[tuple[str, int, int, int, int, int]]:
     for countries, Vietnamese localities, foreign localities and localities of no known country."""
     groups: dict[str, list[dict]] = {"country": [], "locality, Vietnamese": [], "locality, foreign": [],
                                      "locality, country unknown": []}
-    for actor in rows["actors"]:
+    for actor in _rows_where(rows, lambda actors: pc.is_in(actors.column("kind"), value_set=pa.array(PLACE_KINDS))):
         if actor["kind"] == "country":
             groups["country"].append(actor)
         elif actor["kind"] == "locality":
@@ -277,7 +304,10 @@ def mapped_places(rows: Rows) -> list[tuple[dict, int]]:
     """(place actor with a point, events it took part in) for every such actor in at least one event, most
     events first, ties by name."""
     events = Counter(_counts(_event_actors(rows), ["actor_id"]))
-    places = [a for a in rows["actors"] if a["kind"] in PLACE_KINDS and a["latitude"] is not None
-              and events[a["actor_id"]]]
+    def pointed(actors: pa.Table) -> pa.ChunkedArray:
+        return pc.and_(pc.is_in(actors.column("kind"), value_set=pa.array(PLACE_KINDS)),
+                       pc.is_valid(actors.column("latitude")))
+
+    places = [a for a in _rows_where(rows, pointed) if events[a["actor_id"]]]
     places.sort(key=lambda a: (-events[a["actor_id"]], a["name"], a["actor_id"]))
     return [(a, events[a["actor_id"]]) for a in places]

@@ -23,6 +23,7 @@ Used by the resolve stage (`pipeline/resolve.py`) and `paradip build`.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import itertools
 import json
 import re
@@ -432,7 +433,10 @@ class Resolver:
 
     def finish(self, keep: Path | None = None) -> "dict[str, pa.Table] | SpilledTables":
         """Every release table, deduplicated and sorted; the resolver is spent afterwards. With `keep`, the
-        rows added (before deduplication and sorting) are also written there, for `Resolver.resumed`."""
+        rows added (before deduplication and sorting) are also written there, for `Resolver.resumed`.
+
+        Tables made from the cross-document state come first; the state is then dropped, so the largest
+        tables (the buffered rows: mentions, sources) are sorted without it beside them."""
         buffered = {"documents": self.documents, "mentions": self.mentions, "actor_roles": self.roles,
                     "event_sources": self.event_sources, "agreement_sources": self.agreement_sources}
         generated = {  # table -> (the columns of its row tuples, their generator)
@@ -447,8 +451,9 @@ class Resolver:
             "quarantine": (tuple(QuarantineEntry.model_fields), lambda: (tuple(e.values()) for e in self.quarantine)),
         }
         finished = SpilledTables(self.spill_dir) if self.spill_dir else {}
-        for model in MODELS_BY_TABLE.values():  # one table at a time: at most one unsorted copy alive
-            name = model.table.name
+        for name in [*generated, *buffered]:  # one table at a time: at most one unsorted copy alive
+            if name == next(iter(buffered)):
+                self._drop_state()
             # passed straight in, so finish_table holds the only reference and frees it while sorting
             table = finish_table(_kept(buffered[name].table(), keep, name) if name in buffered
                                  else _rows_table(name, *generated[name]), name)
@@ -459,7 +464,16 @@ class Resolver:
             else:
                 finished[name] = table
             del table
-        return finished
+        if isinstance(finished, SpilledTables):
+            finished.rows = {name: finished.rows[name] for name in MODELS_BY_TABLE}
+            return finished
+        return {name: finished[name] for name in MODELS_BY_TABLE}
+
+    def _drop_state(self) -> None:
+        """Frees the cross-document state (once the tables made from it are finished)."""
+        self.actors, self.clusters, self.by_day, self.strings, self.agreement_clusters = {}, [], {}, {}, {}
+        self.quarantine = []
+        gc.collect()  # event clusters point at their parents: cycles the reference counts alone do not free
 
 
 def _kept(rows: pa.Table, keep: Path | None, name: str) -> pa.Table:

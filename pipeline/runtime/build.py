@@ -31,6 +31,7 @@ from pipeline.core.aside import aside_pool
 from pipeline.runtime.cache import ExtractionCache, FileHashes, warn
 from pipeline.runtime.checkpoint import CheckpointDamaged, Checkpoint, FoldCheckpoints, entry_key
 from pipeline.runtime.engine import Engine, open_engine, process_one
+from pipeline.runtime.fold_apart import build_tables_apart
 from pipeline.extraction.reading import Rejected
 from pipeline.runtime.inputs import (InputFile, Source, list_inputs, near_duplicate_message, quarantine_entry,
                                      scan_folder, unreadable_entry, with_source)
@@ -51,6 +52,10 @@ WAVE_SIZE = 512
 EARLY_ASIDE_MAX_INPUTS = 20_000
 #: A build that resumed from a checkpoint saves a new one once it folded this share of the entries it resumed.
 RESAVE_SHARE = 0.1
+#: Inputs beyond which the articles are extracted and folded in a process of their own
+#: (`pipeline.runtime.fold_apart`), whose memory is returned to the system before the release is published.
+#: Below, that process's start (about a second of imports) would cost more than the memory it frees.
+FOLD_APART_MIN_INPUTS = 20_000
 
 
 @dataclass
@@ -410,9 +415,10 @@ def build(input_dir: Path, out_dir: Path, params: Params, path_prefix: str | Non
     pa.set_memory_pool(pa.system_memory_pool())
     inputs = list_inputs(input_dir, path_prefix)
     workspace = tempfile.TemporaryDirectory(prefix="paradip-build-")
+    build_here = build_tables if len(inputs) < FOLD_APART_MIN_INPUTS else build_tables_apart
     with aside_pool(charts.warm_up) if len(inputs) <= EARLY_ASIDE_MAX_INPUTS else nullcontext() as aside:
-        tables, stats = build_tables(input_dir, params, path_prefix, track, engine=engine, jobs=jobs,
-                                     scheduler=scheduler, cache_dir=cache_dir, spill_dir=Path(workspace.name),
-                                     batch_size=batch_size, total=len(inputs), metadata=metadata)
+        tables, stats = build_here(input_dir, params, path_prefix, track, engine=engine, jobs=jobs,
+                                   scheduler=scheduler, cache_dir=cache_dir, spill_dir=Path(workspace.name),
+                                   batch_size=batch_size, total=len(inputs), metadata=metadata)
         release = publish(tables, out_dir, params.version, params.date, inputs=inputs, aside=aside)
     return BuildResult(release, tables, stats, workspace)
