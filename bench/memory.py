@@ -4,9 +4,11 @@
     .venv/bin/python bench/memory.py FOLDER [--jobs 2] [--interval 0.5]
 
 Builds FOLDER in this process (as `paradip build --jobs N`, no cache) while a thread samples the resident
-memory of this process and of its workers, and reads from the main thread's stack which phase runs
-(`PHASES`). Prints, for each phase, its seconds and the highest samples seen, then the process's exact
-peak (`ru_maxrss`). Sampling misses peaks shorter than the interval; the exact peak does not.
+memory of this process and of all its descendants (workers; above 20,000 inputs, the fold's own process:
+`pipeline.runtime.fold_apart`), and reads from the main thread's stack which phase runs (`PHASES`; the
+fold's process finishes its tables inside "extract and fold"). Prints, for each phase, its seconds and
+the highest samples seen, then the exact peaks (`ru_maxrss`) of this process and of its largest child.
+Sampling misses peaks shorter than the interval; the exact peaks do not.
 """
 from __future__ import annotations
 
@@ -34,10 +36,11 @@ PHASES = [
     ("validate", {"validate_tables"}),
     ("write", {"_write_release", "_publish_valid"}),
     ("finish tables", {"finish"}),
+    ("sort row tables", {"finish_unsorted"}),
     ("extract and fold", {"_outcomes", "build_tables", "build_tables_apart"}),
 ]
 
-CHRONOLOGY = ["extract and fold", "finish tables", "validate", "write", "card", "charts", "other"]
+CHRONOLOGY = ["extract and fold", "finish tables", "sort row tables", "validate", "write", "card", "charts", "other"]
 
 
 def phase_of(frame) -> str:

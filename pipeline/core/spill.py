@@ -21,6 +21,9 @@ class SpilledTables(Mapping):
     def __init__(self, folder: Path):
         self.folder = folder
         self.rows: dict[str, int] = {}
+        #: tables whose rows are in the folder (`<name>.unsorted.arrow`) but not yet deduplicated and sorted
+        #: (`pipeline.resolution.resolver.finish_unsorted`); not in the mapping until they are
+        self.unsorted: list[str] = []
 
     def put(self, name: str, table: pa.Table) -> None:
         feather.write_feather(table, self.folder / f"{name}.arrow", compression="uncompressed")
@@ -58,12 +61,39 @@ class BatchSpill:
         self.writer.write_batch(batch)
 
     def table(self) -> pa.Table:
+        return pa.Table.from_batches(list(self.batches()), schema=self.schema)
+
+    def batches(self) -> Iterator[pa.RecordBatch]:
+        """The batches appended, read back one at a time; the stream file is removed once they are read."""
         self.writer.close()
         self.sink.close()
         with pa.OSFile(str(self.path), "rb") as source:
-            table = pa.ipc.open_stream(source).read_all()
+            yield from pa.ipc.open_stream(source)
         self.path.unlink()
-        return table
+
+
+def file_batches(path: Path) -> Iterator[pa.RecordBatch]:
+    """The record batches of an Arrow IPC (Feather v2) file, one at a time."""
+    with pa.OSFile(str(path), "rb") as source:
+        reader = pa.ipc.open_file(source)
+        for i in range(reader.num_record_batches):
+            yield reader.get_batch(i)
+
+
+def write_batches(batches, targets: dict[Path, tuple[pa.Schema, str | None]]) -> None:
+    """`batches` into an Arrow IPC (Feather v2) file at each target path, with that target's schema (the
+    batches' columns, other metadata) and compression: a batch at a time, never the whole table."""
+    sinks = [pa.OSFile(str(path), "wb") for path in targets]
+    writers = [pa.ipc.new_file(sink, schema, options=pa.ipc.IpcWriteOptions(compression=compression))
+               for sink, (schema, compression) in zip(sinks, targets.values())]
+    try:
+        for batch in batches:
+            for writer, (schema, _) in zip(writers, targets.values()):
+                writer.write_batch(pa.RecordBatch.from_arrays(batch.columns, schema=schema))
+    finally:
+        for writer, sink in zip(writers, sinks):
+            writer.close()
+            sink.close()
 
 
 class _Columns(dict):

@@ -37,7 +37,7 @@ from pipeline.core.codec import register
 from pipeline.extraction.docrows import actor_id, document_rows
 from pipeline.core.ids import make_id
 from pipeline.extraction.reading import IngestedDocument
-from pipeline.core.spill import BatchSpill, SpilledTables
+from pipeline.core.spill import BatchSpill, SpilledTables, file_batches, write_batches
 from pipeline.extraction.text import fold
 from pipeline.resolution.places import NO_LINK, PLACE_COLUMNS, link_place
 from schemas.derive import arrow_schema
@@ -120,6 +120,16 @@ class _ColumnBuffer:
         if self.prior:
             table = pa.concat_tables([feather.read_table(self.prior, memory_map=False), table])
         return table
+
+    def write_rows(self, path: Path, keep: Path | None, metadata: dict | None = None) -> None:
+        """Every row added (the prior file's first) into the Arrow file `path`, with `metadata` as its schema
+        metadata when given, and into `keep` (zstd-compressed) when given: a batch at a time, so the table
+        is never held (spilled buffers only)."""
+        self.flush()
+        batches = itertools.chain(file_batches(self.prior) if self.prior else (), self.spill.batches())
+        schema = self.schema.with_metadata(metadata) if metadata is not None else self.schema
+        # the checkpoint keeps the rows as added, without the release's metadata
+        write_batches(batches, {path: (schema, None), **({keep: (self.schema, "zstd")} if keep else {})})
 
 
 def _sort_key_column(column: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -224,6 +234,13 @@ class _AgreementCluster:
 register(_AgreementCluster)
 
 
+def _with_surfaces(kept: tuple[str, ...], surfaces) -> tuple[str, ...]:
+    """`kept` and the `surfaces` not in it yet. A tuple, not a set: most actors have one or two surfaces,
+    and hundreds of thousands of sets would cost a tenth of the fold's memory at archive scale."""
+    added = [s for s in surfaces if s not in kept]
+    return kept + tuple(dict.fromkeys(added)) if added else kept
+
+
 def _event_date(ev: dict):
     d = ev["date"]
     if not d or not d["start"]:
@@ -270,7 +287,7 @@ class Resolver:
                                                with_order=True, spill_dir=spill_dir)
         self.quarantine: list[dict] = []
         self.rows_valid = True  # every mention and role passed its Pydantic record in `document_rows`
-        self.actors: dict[str, list] = {}  # key -> [kind, country, canonical, surfaces]
+        self.actors: dict[str, list] = {}  # key -> [kind, country, canonical, distinct surfaces as a tuple]
         self.clusters: list[_EventCluster] = []
         self.by_day: dict[tuple, list[_EventCluster]] = {}  # (type, start, non-country participant) -> clusters
         self.strings: dict[str, str] = {}
@@ -305,13 +322,15 @@ class Resolver:
         a_ids, titles, org_ids = rows["roles"]
         self.roles.extend((a_ids, titles, org_ids, [doc_id] * len(a_ids), [as_of] * len(a_ids)))
         self.rows_valid = self.rows_valid and rows["rows_valid"]
+        intern = self._intern
         for key, kind, country, canonical, surfaces in rows["actors"]:
             merged = self.actors.get(key)
             if merged is None:
-                self.actors[key] = [kind, country, canonical, set(surfaces)]
+                self.actors[intern(key)] = [intern(kind), country and intern(country), canonical,
+                                            tuple(dict.fromkeys(surfaces))]
             else:
-                merged[3].update(surfaces)
-                merged[1] = merged[1] or country
+                merged[3] = _with_surfaces(merged[3], surfaces)
+                merged[1] = merged[1] or (country and intern(country))
         clusters = self._add_events(doc_id, rows["events"])
         agreement_ids = self._add_agreements(doc_id, rows["agreements"])
         # links point inside the document; a later report of the same event may redirect them
@@ -431,12 +450,15 @@ class Resolver:
             for k in c.a["parties"]:
                 yield c.agreement_id, actor_id(k)
 
-    def finish(self, keep: Path | None = None) -> "dict[str, pa.Table] | SpilledTables":
+    def finish(self, keep: Path | None = None, sort_rows: bool = True) -> "dict[str, pa.Table] | SpilledTables":
         """Every release table, deduplicated and sorted; the resolver is spent afterwards. With `keep`, the
         rows added (before deduplication and sorting) are also written there, for `Resolver.resumed`.
 
-        Tables made from the cross-document state come first; the state is then dropped, so the largest
-        tables (the buffered rows: mentions, sources) are sorted without it beside them."""
+        Tables made from the cross-document state come first; the state is then dropped. The tables of rows
+        added document by document (mentions, sources: the largest) need no state: when spilled, they are
+        written out a batch at a time, and with `sort_rows=False` left unsorted in the spill folder
+        (`SpilledTables.unsorted`), for `finish_unsorted` to sort in a process whose memory never held
+        the state (`pipeline.runtime.fold_apart`)."""
         buffered = {"documents": self.documents, "mentions": self.mentions, "actor_roles": self.roles,
                     "event_sources": self.event_sources, "agreement_sources": self.agreement_sources}
         generated = {  # table -> (the columns of its row tuples, their generator)
@@ -451,21 +473,24 @@ class Resolver:
             "quarantine": (tuple(QuarantineEntry.model_fields), lambda: (tuple(e.values()) for e in self.quarantine)),
         }
         finished = SpilledTables(self.spill_dir) if self.spill_dir else {}
-        for name in [*generated, *buffered]:  # one table at a time: at most one unsorted copy alive
-            if name == next(iter(buffered)):
-                self._drop_state()
-            # passed straight in, so finish_table holds the only reference and frees it while sorting
-            table = finish_table(_kept(buffered[name].table(), keep, name) if name in buffered
-                                 else _rows_table(name, *generated[name]), name)
-            if self.rows_valid and name in ("mentions", "actor_roles"):
-                table = table.replace_schema_metadata(ROW_RULES_CHECKED)
+        for name in generated:  # one table at a time: at most one unsorted copy alive
+            _store(finished, name, finish_table(_rows_table(name, *generated[name]), name))
+        self._drop_state()
+        for name, buffer in buffered.items():
+            metadata = ROW_RULES_CHECKED if self.rows_valid and name in ("mentions", "actor_roles") else None
             if isinstance(finished, SpilledTables):
-                finished.put(name, table)
-            else:
-                finished[name] = table
-            del table
+                buffer.write_rows(self.spill_dir / f"{name}.unsorted.arrow", keep / f"{name}.arrow" if keep else None,
+                                  metadata)
+                finished.unsorted.append(name)
+                if sort_rows:
+                    finish_unsorted(finished, name)
+                continue
+            table = _kept(buffer.table(), keep, name)
+            if metadata is not None:
+                table = table.replace_schema_metadata(metadata)
+            _store(finished, name, finish_table(table, name))
         if isinstance(finished, SpilledTables):
-            finished.rows = {name: finished.rows[name] for name in MODELS_BY_TABLE}
+            finished.rows = {name: finished.rows[name] for name in MODELS_BY_TABLE if name in finished.rows}
             return finished
         return {name: finished[name] for name in MODELS_BY_TABLE}
 
@@ -474,6 +499,23 @@ class Resolver:
         self.actors, self.clusters, self.by_day, self.strings, self.agreement_clusters = {}, [], {}, {}, {}
         self.quarantine = []
         gc.collect()  # event clusters point at their parents: cycles the reference counts alone do not free
+
+
+def _store(finished: "dict[str, pa.Table] | SpilledTables", name: str, table: pa.Table) -> None:
+    if isinstance(finished, SpilledTables):
+        finished.put(name, table)
+    else:
+        finished[name] = table
+
+
+def finish_unsorted(tables: SpilledTables, name: str) -> None:
+    """Table `name`, left unsorted by `Resolver.finish(sort_rows=False)`, deduplicated, sorted and in `tables`
+    (in the release's table order)."""
+    path = tables.folder / f"{name}.unsorted.arrow"
+    tables.put(name, finish_table(feather.read_table(path, memory_map=False), name))
+    path.unlink()
+    tables.unsorted.remove(name)
+    tables.rows = {n: tables.rows[n] for n in MODELS_BY_TABLE if n in tables.rows}
 
 
 def _kept(rows: pa.Table, keep: Path | None, name: str) -> pa.Table:

@@ -234,12 +234,13 @@ def build_tables(input_dir: Path, params: Params, path_prefix: str | None = None
                  engine: str = "local", jobs: int | None = 1, scheduler: str | None = None,
                  cache_dir: Path | None = None, spill_dir: Path | None = None, batch_size: int = BATCH_SIZE,
                  wave_size: int = WAVE_SIZE, total: int | None = None, metadata: Mapping[str, Source] | None = None,
-                 ) -> tuple[Mapping[str, pa.Table], BuildStats]:
+                 sort_rows: bool = True) -> tuple[Mapping[str, pa.Table], BuildStats]:
     """Corpus tables of every entry of `input_dir` (see the module docstring), and what the build did.
 
     With `cache_dir`, outcomes and file hashes are cached there, and the build resumes from the fold
     checkpoint of the previous build when its first entries are that build's (`pipeline.runtime.checkpoint`).
-    With `spill_dir` the tables are a `SpilledTables` mapping backed by files there."""
+    With `spill_dir` the tables are a `SpilledTables` mapping backed by files there; with `sort_rows=False`
+    too, the tables of rows added document by document are left there unsorted (`Resolver.finish`)."""
     stats = BuildStats(extractor_version=extractor_version(params))
     cache_dir = _writable_cache(cache_dir)
     cache = ExtractionCache(cache_dir, stats.extractor_version) if cache_dir else None
@@ -266,9 +267,9 @@ def build_tables(input_dir: Path, params: Params, path_prefix: str | None = None
                 if store:
                     store.close()
         if checkpoints is None or not fold.resumable or _refold_is_cheaper(fold, stats):
-            return fold.resolver.finish(), stats
+            return fold.resolver.finish(sort_rows=sort_rows), stats
         with checkpoints.saving(fold.keys, fold.state(stats), fold.resumed_from) as keep:
-            return fold.resolver.finish(keep), stats
+            return fold.resolver.finish(keep, sort_rows), stats
 
 
 def _writable_cache(cache_dir: Path | None) -> Path | None:

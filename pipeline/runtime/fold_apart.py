@@ -4,9 +4,11 @@ The fold's cross-document state (every actor key, event cluster and interned str
 100,000 distinct articles) is freed once the tables are finished, but the interpreter cannot hand that
 memory back to the system while a few small objects still sit in its arenas, so in the building process
 it would stay under validation, writing and the charts. `build_tables_apart` runs
-`pipeline.runtime.build.build_tables` in a spawned child that writes the finished tables to the spill
-folder and exits; the building process reads them back from there, one table at a time. Same arguments,
-same tables, same bytes: only where the memory lives changes.
+`pipeline.runtime.build.build_tables` in a spawned child that writes the tables made from that state to
+the spill folder, and the rows added document by document (mentions, sources: the largest tables) unsorted
+beside them, and exits; the building process then sorts those (`finish_unsorted`) and reads every table
+back from there, one at a time. Same arguments, same tables, same bytes: only where the memory lives
+changes.
 
 The child reports how many entries it folded (for the progress bar), then its tables' row counts and
 the build's statistics, or the exception that stopped it. It exits when the building process is gone
@@ -22,6 +24,7 @@ from pathlib import Path
 
 from pipeline.core.aside import exit_with, main_script_hidden
 from pipeline.core.spill import SpilledTables
+from pipeline.resolution.resolver import finish_unsorted
 from pipeline.runtime.progress import Track, no_track
 
 #: Entries folded between two progress messages of the child.
@@ -55,9 +58,12 @@ def build_tables_apart(input_dir: Path, params, path_prefix: str | None = None, 
     kind, value = last[0]
     if kind == "error":
         raise value
-    rows, stats = value
+    rows, unsorted, stats = value
     tables = SpilledTables(spill_dir)
     tables.rows.update(rows)
+    tables.unsorted.extend(unsorted)
+    for name in unsorted:
+        finish_unsorted(tables, name)
     return tables, stats
 
 
@@ -98,8 +104,8 @@ def _fold(sender, parent: int, input_dir: Path, params, path_prefix, spill_dir: 
 
     try:
         tables, stats = build_tables(input_dir, params, path_prefix, track, spill_dir=spill_dir, total=total,
-                                     **options)
-        sender.send(("done", (dict(tables.rows), stats)))
+                                     sort_rows=False, **options)
+        sender.send(("done", (dict(tables.rows), list(tables.unsorted), stats)))
     except BaseException as exc:  # noqa: BLE001 - handed to the building process, which raises it
         try:
             sender.send(("error", exc))
