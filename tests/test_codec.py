@@ -86,3 +86,34 @@ def test_crafted_extensions_are_codec_errors(payload):
 def test_other_types_are_refused_when_written(value):
     with pytest.raises(TypeError):
         codec.dumps(value)
+
+
+def test_a_fold_state_written_in_parts_comes_back_whole_with_its_objects_shared(tmp_path, monkeypatch):
+    from pipeline.runtime import checkpoint
+
+    monkeypatch.setattr(checkpoint, "PART_ITEMS", 3)  # every container below is split into several parts
+    nodes = [_Node(f"n{i}", []) for i in range(8)]
+    nodes[5].links.append(nodes[1])
+    state = {"resolver": {"clusters": nodes, "by_day": {("visit", i): [nodes[i]] for i in range(7)},
+                          "strings": {f"s{i}": f"s{i}" for i in range(10)}, "rows_valid": True},
+             "requested": {f"sha{i}" for i in range(7)}, "counts": (8, 8, 0)}
+    parts = list(checkpoint._parts(state))
+    assert len(parts) > 6, "the large containers should be written in several parts"
+    codec.dump_parts(parts, tmp_path / "state.msgpack")
+    back = checkpoint._merged(codec.load_parts((tmp_path / "state.msgpack").read_bytes()))
+    assert _typed(back["resolver"]["strings"]) == _typed(state["resolver"]["strings"])
+    assert list(back["resolver"]["strings"]) == list(state["resolver"]["strings"])  # order kept
+    assert back["requested"] == state["requested"] and back["counts"] == (8, 8, 0)
+    clusters = back["resolver"]["clusters"]
+    assert [n.label for n in clusters] == [f"n{i}" for i in range(8)]
+    assert all(back["resolver"]["by_day"][("visit", i)][0] is clusters[i] for i in range(7))  # across parts
+    assert clusters[5].links[0] is clusters[1]
+
+
+def test_parts_that_do_not_go_together_are_a_codec_error():
+    from pipeline.runtime import checkpoint
+
+    with pytest.raises(CodecError):
+        checkpoint._merged([[["resolver", "actors"], {"a": 1}], [["resolver", "actors"], [2]]])
+    with pytest.raises(CodecError):
+        checkpoint._merged([["not a path", 1]])

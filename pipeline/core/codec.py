@@ -45,54 +45,91 @@ def _fields(obj: Any) -> list[list]:
     return [[k, v] for k, v in vars(obj).items()]
 
 
+class Writer:
+    """Writes values one after another with one table of registered objects: an object written in an earlier
+    value is referred to, not written again (`Reader` reads them back in the same order)."""
+
+    def __init__(self):
+        self.written: dict[int, int] = {}  # id of a registered object -> its number
+        self.keep: list[Any] = []  # holds every numbered object, so no id is reused while writing
+
+    def dumps(self, obj: Any) -> bytes:
+        """MessagePack bytes of `obj` (see the module's docstring); TypeError for a type it does not take."""
+        written, keep = self.written, self.keep
+
+        def default(o: Any) -> msgpack.ExtType:
+            kind = type(o)
+            if kind is tuple:
+                return msgpack.ExtType(_TUPLE, pack(list(o)))
+            if kind is set or kind is frozenset:
+                return msgpack.ExtType(_SET if kind is set else _FROZENSET, pack(list(o)))
+            if kind is dt.date:
+                return msgpack.ExtType(_DATE, o.isoformat().encode("ascii"))
+            if kind is int:  # beyond 64 bits
+                return msgpack.ExtType(_BIG_INT, str(o).encode("ascii"))
+            name = _NAMES.get(kind)
+            if name is None:
+                raise TypeError(f"codec cannot write a {kind.__name__}")
+            number = written.get(id(o))
+            if number is not None:
+                return msgpack.ExtType(_REFERENCE, pack(number))
+            written[id(o)] = number = len(keep)  # before its fields: a field that refers back to it gets a reference
+            keep.append(o)
+            return msgpack.ExtType(_OBJECT, pack(name) + pack(number) + pack(_fields(o)))
+
+        def pack(o: Any) -> bytes:
+            return msgpack.packb(o, use_bin_type=True, strict_types=True, datetime=False, default=default)
+
+        return pack(obj)
+
+
 def dumps(obj: Any) -> bytes:
     """MessagePack bytes of `obj` (see the module's docstring); TypeError for a type it does not take."""
-    written: dict[int, int] = {}  # id of a registered object -> its number
-    keep: list[Any] = []  # holds every numbered object, so no id is reused while writing
-
-    def default(o: Any) -> msgpack.ExtType:
-        kind = type(o)
-        if kind is tuple:
-            return msgpack.ExtType(_TUPLE, pack(list(o)))
-        if kind is set or kind is frozenset:
-            return msgpack.ExtType(_SET if kind is set else _FROZENSET, pack(list(o)))
-        if kind is dt.date:
-            return msgpack.ExtType(_DATE, o.isoformat().encode("ascii"))
-        if kind is int:  # beyond 64 bits
-            return msgpack.ExtType(_BIG_INT, str(o).encode("ascii"))
-        name = _NAMES.get(kind)
-        if name is None:
-            raise TypeError(f"codec cannot write a {kind.__name__}")
-        number = written.get(id(o))
-        if number is not None:
-            return msgpack.ExtType(_REFERENCE, pack(number))
-        written[id(o)] = number = len(keep)  # before its fields: a field that refers back to it gets a reference
-        keep.append(o)
-        return msgpack.ExtType(_OBJECT, pack(name) + pack(number) + pack(_fields(o)))
-
-    def pack(o: Any) -> bytes:
-        return msgpack.packb(o, use_bin_type=True, strict_types=True, datetime=False, default=default)
-
-    return pack(obj)
+    return Writer().dumps(obj)
 
 
-def loads(data: bytes) -> Any:
-    """The value `dumps` wrote; `CodecError` for any other bytes."""
-    objects: dict[int, Any] = {}
+def dump_parts(parts, path) -> None:
+    """Values written one after another into the file `path` by one `Writer`: memory holds one value's bytes,
+    never the whole file's (a large state written in parts; `load_parts` reads them back)."""
+    writer = Writer()
+    with open(path, "wb") as fh:
+        for part in parts:
+            fh.write(writer.dumps(part))
 
-    def ext(code: int, payload: bytes) -> Any:
+
+def load_parts(data: bytes) -> list:
+    """The values `dump_parts` wrote, in order; `CodecError` for any other bytes."""
+    reader = Reader()
+    unpacker = msgpack.Unpacker(raw=False, use_list=True, strict_map_key=False, ext_hook=reader.ext,
+                                max_buffer_size=max(len(data), 1))
+    unpacker.feed(data)
+    try:
+        return list(unpacker)
+    except CodecError:
+        raise
+    except _READ_ERRORS as exc:
+        raise CodecError(f"not codec MessagePack: {type(exc).__name__}: {exc}") from exc
+
+
+class Reader:
+    """Reads what a `Writer` wrote, keeping the registered objects read so far for later references."""
+
+    def __init__(self):
+        self.objects: dict[int, Any] = {}
+
+    def ext(self, code: int, payload: bytes) -> Any:
         if code == _DATE:
             return dt.date.fromisoformat(payload.decode("ascii"))
         if code == _BIG_INT:
             return int(payload.decode("ascii"))
         if code == _REFERENCE:
-            number = unpack(payload)
-            if type(number) is not int or number not in objects:
+            number = self.unpack(payload)
+            if type(number) is not int or number not in self.objects:
                 raise CodecError("reference before its object")
-            return objects[number]
+            return self.objects[number]
         if code == _OBJECT:
-            return read_object(payload)
-        items = unpack(payload)
+            return self.read_object(payload)
+        items = self.unpack(payload)
         if not isinstance(items, list):
             raise CodecError("bad container")
         if code == _TUPLE:
@@ -103,14 +140,14 @@ def loads(data: bytes) -> Any:
             return frozenset(items)
         raise CodecError(f"unexpected extension type {code}")
 
-    def read_object(payload: bytes) -> Any:
-        unpacker = msgpack.Unpacker(raw=False, use_list=True, strict_map_key=False, ext_hook=ext)
+    def read_object(self, payload: bytes) -> Any:
+        unpacker = msgpack.Unpacker(raw=False, use_list=True, strict_map_key=False, ext_hook=self.ext)
         unpacker.feed(payload)
         name, number = next(unpacker), next(unpacker)
         cls = _CLASSES.get(name) if isinstance(name, str) else None
-        if cls is None or type(number) is not int or number in objects:
+        if cls is None or type(number) is not int or number in self.objects:
             raise CodecError(f"unknown class {name!r} or bad object number")
-        value = objects[number] = cls.__new__(cls)  # before its fields, which may refer back to it
+        value = self.objects[number] = cls.__new__(cls)  # before its fields, which may refer back to it
         fields = next(unpacker)
         if not isinstance(fields, list):
             raise CodecError("bad fields")
@@ -120,16 +157,22 @@ def loads(data: bytes) -> Any:
             object.__setattr__(value, pair[0], pair[1])
         return value
 
-    def unpack(payload: bytes) -> Any:
-        return msgpack.unpackb(payload, raw=False, use_list=True, strict_map_key=False, ext_hook=ext)
+    def unpack(self, payload: bytes) -> Any:
+        return msgpack.unpackb(payload, raw=False, use_list=True, strict_map_key=False, ext_hook=self.ext)
 
+
+_READ_ERRORS = (msgpack.UnpackException, StopIteration, ValueError, TypeError, AttributeError, UnicodeDecodeError,
+                RecursionError)
+
+
+def loads(data: bytes) -> Any:
+    """The value `dumps` wrote; `CodecError` for any other bytes."""
     try:
-        return unpack(data)
+        return Reader().unpack(data)
     except CodecError:
         raise
-    except (msgpack.UnpackException, StopIteration, ValueError, TypeError, AttributeError, UnicodeDecodeError,
-            RecursionError) as exc:
+    except _READ_ERRORS as exc:
         raise CodecError(f"not codec MessagePack: {type(exc).__name__}: {exc}") from exc
 
 
-__all__ = ["CodecError", "dumps", "loads", "register"]
+__all__ = ["CodecError", "Reader", "Writer", "dump_parts", "dumps", "load_parts", "loads", "register"]

@@ -16,8 +16,8 @@ resumes from nothing.
 
 Layout, under the cache folder:
 `folds/<input folder digest>/<code digest>-<entries>-<keys digest>/`
-holding `keys.msgpack`, `state.msgpack` (the fold without its rows, in the data
-format of `pipeline.core.codec`: no pickle), one feather file per row table
+holding `keys.msgpack`, `state.msgpack` (the fold without its rows, written in
+parts in the data format of `pipeline.core.codec`: no pickle), one feather file per row table
 (`Resolver.finish(keep=...)`, zstd-compressed) and `manifest.json`, the sha256
 of every other file, written and synced last. It is written into a hidden
 temporary folder and renamed into place once complete; a checkpoint whose
@@ -76,7 +76,9 @@ def _keys_digest(keys: list[Key]) -> str:
 
 #: the checkpoint format: a folder of keys.msgpack, state.msgpack (`pipeline.core.codec`), the row tables, and a
 #: manifest of every file's sha256 written last (a folder without a matching manifest is not a checkpoint)
-FORMAT = "paradip-fold-4"
+FORMAT = "paradip-fold-5"
+#: items of a container of the fold's state written as one part of state.msgpack
+PART_ITEMS = 20_000
 MANIFEST = "manifest.json"
 
 
@@ -127,13 +129,60 @@ class Checkpoint:
         return self._load("keys.msgpack")
 
     def state(self) -> dict:
-        return self._load("state.msgpack")
+        try:
+            return _merged(codec.load_parts((self.folder / "state.msgpack").read_bytes()))
+        except (OSError, CodecError) as exc:
+            raise CheckpointDamaged(f"state.msgpack: {exc}") from exc
 
     def _load(self, name: str):
         try:
             return codec.loads((self.folder / name).read_bytes())
         except (OSError, CodecError) as exc:
             raise CheckpointDamaged(f"{name}: {exc}") from exc
+
+
+def _parts(state: dict) -> Iterator[list]:
+    """The fold's state as [path, value] parts (path: the keys down to a container, the resolver's fields one
+    level down), a large container split into parts of `PART_ITEMS` items: writing the state of 100,000
+    articles as one value would hold its bytes (hundreds of MB) beside the state itself."""
+    for key, value in state.items():
+        if key == "resolver":
+            for field, inner in value.items():
+                yield from _split(["resolver", field], inner)
+        else:
+            yield from _split([key], value)
+
+
+def _split(path: list[str], value) -> Iterator[list]:
+    kind = type(value)
+    if kind not in (dict, list, set) or len(value) <= PART_ITEMS:
+        yield [path, value]
+        return
+    items = iter(value.items() if kind is dict else value)
+    while part := list(itertools.islice(items, PART_ITEMS)):
+        yield [path, kind(part)]
+
+
+def _merged(parts: list) -> dict:
+    """The state `_parts` split, put together again (a container's parts in the order written)."""
+    state: dict = {}
+    for part in parts:
+        if not (isinstance(part, list) and len(part) == 2 and isinstance(part[0], list) and part[0]
+                and all(isinstance(key, str) for key in part[0])):
+            raise CodecError("not a part of a fold's state")
+        (*parents, last), value = part
+        folder = state
+        for key in parents:
+            folder = folder.setdefault(key, {})
+        if last not in folder:
+            folder[last] = value
+        elif type(folder[last]) is type(value) and isinstance(value, (dict, set)):
+            folder[last].update(value)
+        elif type(folder[last]) is type(value) is list:
+            folder[last].extend(value)
+        else:
+            raise CodecError(f"parts of {'/'.join(part[0])} do not go together")
+    return state
 
 
 class FoldCheckpoints:
@@ -211,7 +260,7 @@ class FoldCheckpoints:
         try:
             try:
                 (staging / "keys.msgpack").write_bytes(codec.dumps(keys))
-                (staging / "state.msgpack").write_bytes(codec.dumps(state))
+                codec.dump_parts(_parts(state), staging / "state.msgpack")
             except OSError as exc:
                 warn(f"fold checkpoint not saved in {self.root} ({exc.strerror or exc}): the next build folds again")
                 yield None
