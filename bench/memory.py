@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Where a build's memory peaks: resident memory by build phase, not a test (issue 21's 1 GiB target).
 
-    .venv/bin/python bench/memory.py FOLDER [--jobs 2] [--interval 0.5]
+    .venv/bin/python bench/memory.py FOLDER [--jobs 2] [--interval 0.5] [--cache]
 
-Builds FOLDER in this process (as `paradip build --jobs N`, no cache) while a thread samples the resident
+Builds FOLDER in this process (as `paradip build --jobs N`; no cache, or an empty one with `--cache`) while a thread samples the resident
 memory of this process and of all its descendants (workers; above 20,000 inputs, the fold's own process:
 `pipeline.runtime.fold_apart`), and reads from the main thread's stack which phase runs (`PHASES`; the
 fold's process finishes its tables inside "extract and fold"). Prints, for each phase, its seconds and
@@ -76,6 +76,7 @@ def main() -> int:
     ap.add_argument("folder", type=Path)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--interval", type=float, default=0.5, help="seconds between samples")
+    ap.add_argument("--cache", action="store_true", help="build with an empty extraction cache (as bench/run.py)")
     args = ap.parse_args()
     if not args.folder.is_dir():
         print(f"bench/memory.py: {args.folder}: not a folder", file=sys.stderr)
@@ -85,7 +86,8 @@ def main() -> int:
     started = time.perf_counter()
     sampler.start()
     with tempfile.TemporaryDirectory(prefix="paradip-memory-") as out:
-        result = build(args.folder, Path(out), params, path_prefix="in", jobs=args.jobs, cache_dir=None)
+        cache = Path(out) / "cache" if args.cache else None  # empty, as `bench/run.py` builds
+        result = build(args.folder, Path(out) / "dataset", params, path_prefix="in", jobs=args.jobs, cache_dir=cache)
         wall = time.perf_counter() - started
         sampler.stopped.set()
         sampler.join()
