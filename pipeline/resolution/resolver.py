@@ -455,9 +455,9 @@ class Resolver:
         rows added (before deduplication and sorting) are also written there, for `Resolver.resumed`.
 
         Tables made from the cross-document state come first; the state is then dropped. The tables of rows
-        added document by document (mentions, sources: the largest) need no state: when spilled, they are
-        written out a batch at a time, and with `sort_rows=False` left unsorted in the spill folder
-        (`SpilledTables.unsorted`), for `finish_unsorted` to sort in a process whose memory never held
+        added document by document (mentions, sources: the largest) need no state:
+        with `sort_rows=False` (spilled only), written out a batch at a time and left unsorted in the spill
+        folder (`SpilledTables.unsorted`), for `finish_unsorted` to sort in a process whose memory never held
         the state (`pipeline.runtime.fold_apart`)."""
         buffered = {"documents": self.documents, "mentions": self.mentions, "actor_roles": self.roles,
                     "event_sources": self.event_sources, "agreement_sources": self.agreement_sources}
@@ -478,12 +478,10 @@ class Resolver:
         self._drop_state()
         for name, buffer in buffered.items():
             metadata = ROW_RULES_CHECKED if self.rows_valid and name in ("mentions", "actor_roles") else None
-            if isinstance(finished, SpilledTables):
+            if isinstance(finished, SpilledTables) and not sort_rows:
                 buffer.write_rows(self.spill_dir / f"{name}.unsorted.arrow", keep / f"{name}.arrow" if keep else None,
                                   metadata)
                 finished.unsorted.append(name)
-                if sort_rows:
-                    finish_unsorted(finished, name)
                 continue
             table = _kept(buffer.table(), keep, name)
             if metadata is not None:
