@@ -2,7 +2,8 @@
 
 Fault injection in the manner of SQLite's and git's tests: after a clean cached build of the five original
 seeds, every file of the cache folder is damaged in turn (truncated at several offsets, bytes flipped,
-replaced by garbage, deleted) and the same build runs again: it must succeed with the same release bytes.
+replaced by garbage, deleted) and the same build runs again: it must succeed with the same tables (and, for
+one fault per file, publish the same release bytes).
 Also: a pickle planted in the cache never runs; builds killed while saving the cache leave it usable; a
 full, read-only or unwritable disk gives one line and exit code 4, publishes nothing and leaves no staging
 folder, and an unwritable cache folder only means a build without a cache.
@@ -25,7 +26,7 @@ import pytest
 
 from conftest import GOLD_SETS
 from pipeline.core.params import Params
-from pipeline.runtime.build import build
+from pipeline.runtime.build import build, build_tables
 
 PARADIP = [str(Path(sys.executable).with_name("paradip"))]
 PARAMS = Params(version="1.0.0")
@@ -65,14 +66,29 @@ def _faults(size: int, rng: random.Random) -> list[tuple[str, object]]:
             ("replaced by garbage", lambda d: rng.randbytes(max(len(d), 200))), ("deleted", None)]
 
 
+def _table_bytes(tables) -> dict[str, bytes]:
+    """Each table of a build as Arrow IPC bytes (schema metadata included): what the release is written from."""
+    out = {}
+    for name, table in tables.items():
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+        out[name] = sink.getvalue().to_pybytes()
+    return out
+
+
 def test_every_damaged_cache_file_gives_the_same_release(clean, tmp_path, capsys):
+    """Every fault on every cache file: the build's tables are those of a build without a cache (the cache
+    reaches nothing else; publishing them is deterministic), and with one fault per file the whole release
+    is published and its bytes compared."""
     folder, cache, expected = clean
+    expected_tables = _table_bytes(build_tables(folder, PARAMS, "in")[0])
     rng = random.Random(20)
     pristine = tmp_path / "pristine"
     shutil.copytree(cache, pristine)
     files = sorted(p.relative_to(pristine) for p in pristine.rglob("*") if p.is_file())
     assert any(f.name.startswith("outcomes-") for f in files) and any(f.name == "state.msgpack" for f in files)
-    failures, injected = [], 0
+    failures, injected, published = [], 0, 0
     for relative in files:
         for fault, damage in _faults((pristine / relative).stat().st_size, rng):
             work = tmp_path / f"cache-{injected}"
@@ -84,14 +100,19 @@ def test_every_damaged_cache_file_gives_the_same_release(clean, tmp_path, capsys
                 target.write_bytes(damage(target.read_bytes()))
             injected += 1
             try:
-                release = build(folder, tmp_path / f"out-{injected}", PARAMS, path_prefix="in", cache_dir=work).release
-                if _release_bytes(release) != expected:
-                    failures.append(f"{relative} {fault}: other release bytes")
+                if fault == "replaced by garbage":
+                    published += 1
+                    release = build(folder, tmp_path / f"out-{injected}", PARAMS, path_prefix="in",
+                                    cache_dir=work).release
+                    if _release_bytes(release) != expected:
+                        failures.append(f"{relative} {fault}: other release bytes")
+                elif _table_bytes(build_tables(folder, PARAMS, "in", cache_dir=work)[0]) != expected_tables:
+                    failures.append(f"{relative} {fault}: other tables")
             except Exception as exc:  # noqa: BLE001 - every fault is reported, not only the first
                 failures.append(f"{relative} {fault}: {type(exc).__name__}: {exc}")
             shutil.rmtree(work, ignore_errors=True)
-    print(f"\n{injected} faults injected into {len(files)} cache files")
-    assert failures == [] and injected >= 60
+    print(f"\n{injected} faults injected into {len(files)} cache files ({published} releases published)")
+    assert failures == [] and injected >= 60 and published == len(files)
 
 
 def test_a_damaged_outcome_database_is_set_aside_with_one_warning(clean, tmp_path, capsys):

@@ -4,6 +4,8 @@ value of another type (hypothesis, derandomized)."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import weakref
 
 import msgpack
 import pytest
@@ -59,6 +61,34 @@ def test_registered_objects_keep_sharing_and_cycles():
     back = codec.loads(codec.dumps({"a": [shared, loop], "b": (shared,), "by_day": {("x", 1): [shared]}}))
     assert back["a"][0] is back["b"][0] is back["by_day"][("x", 1)][0]
     assert back["a"][1].links[0] is back["a"][1] and back["a"][0].label == "shared"
+
+
+class _Weak:
+    """A registered class whose objects can be watched with a weak reference."""
+
+    def __init__(self, label):
+        self.label = label
+
+
+codec.register(_Weak, "tests._Weak")
+
+
+def test_writing_leaves_no_garbage_cycle_while_the_collector_is_paused():
+    """A build folds with the garbage collector paused and writes every outcome to the cache: what was
+    written must be freed by reference counting alone, or the fold's memory grows with every article."""
+    value = _Weak("written")
+    watched = weakref.ref(value)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        codec.dumps({"outcome": (value, [value])})
+        writer = codec.Writer()
+        writer.dumps([value])
+        del writer, value
+        assert watched() is None
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @given(st.binary(max_size=200))

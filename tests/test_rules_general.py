@@ -539,3 +539,104 @@ def test_the_list_of_who_attended_joins_the_happening_just_reported(text):
 
 def test_a_working_session_held_is_a_meeting():
     assert events("Ngày 12/9, lãnh đạo tỉnh Kon Tum đã có buổi làm việc với đoàn công tác tỉnh Attapeu.") == ["meeting"]
+
+
+# ------------------------------------------------------------------ session 13: actors and agreements of unseen articles
+
+def mentions(text: str) -> list[tuple[str, str, str]]:
+    """(surface, key, kind) of every actor mention, in text order."""
+    found = find_actors(text, text)
+    return [(m.text, m.key, found.actors[m.key].kind) for m in found.mentions]
+
+
+@pytest.mark.parametrize("text,body", [
+    ("Tiếp đoàn có ông Đào Minh Khuê, Phó Bí thư Thường trực Tỉnh ủy Tây Ninh, cùng lãnh đạo các sở.", "Tỉnh ủy Tây Ninh"),
+    ("Dự buổi tiếp có bà Lò Thị Nhạn, Phó Chủ tịch Thường trực HĐND tỉnh Sơn La, và các sở ngành.", "HĐND tỉnh Sơn La"),
+])
+def test_a_standing_word_closing_a_title_is_not_the_standing_board(text, body):
+    found = mentions(text)
+    assert body in [surface for surface, _, _ in found]
+    assert not any("standing" in key for _, key, _ in found)
+
+
+def test_the_standing_board_named_alone_is_still_the_board():
+    found = mentions("Sáng nay, Thường trực Tỉnh ủy Tây Ninh đã tiếp đoàn công tác của tỉnh Svay Rieng.")
+    assert any(key.startswith("gov:party-standing-board:") for _, key, _ in found)
+
+
+@pytest.mark.parametrize("text,surface,key", [
+    ("The delegation toured an industrial park in Bac Giang city before leaving.", "Bac Giang city", "vnloc:bac-giang-city"),
+    ("Hotels will open on Phu Quoc island and in the south of Kien Giang next year.", "Phu Quoc island", "vnloc:phu-quoc"),
+])
+def test_a_lower_case_level_noun_after_a_name_selects_the_place_of_that_level(text, surface, key):
+    assert (surface, key, "locality") in mentions(text)
+
+
+def test_a_body_after_a_place_named_with_its_level_word_is_that_place_s_body():
+    found = mentions("Guests from the Bac Giang city People's Committee came on Friday.")
+    assert any(key == "gov:peoples-committee:vnloc:bac-giang-city" for _, key, _ in found)
+
+
+def test_a_consulate_named_with_its_seat_keeps_the_seat_even_when_the_city_opens_like_a_person():
+    found = mentions("Mr. Arvind Rao of the Thai Consulate General in Ho Chi Minh city met farmers there.")
+    assert ("Thai Consulate General in Ho Chi Minh city", "gov:embassy:country:TH:vnloc:ho-chi-minh-city",
+            "government") in found
+    assert not any(kind == "locality" for _, _, kind in found)
+
+
+def test_a_vietnamese_mission_seated_in_a_named_country_keeps_its_seat():
+    found = mentions("Chiều qua, đoàn gặp Đại sứ quán Việt Nam tại nước Cộng hòa Ba Lan để bàn về bảo hộ công dân.")
+    assert [surface for surface, _, _ in found] == ["Đại sứ quán Việt Nam tại nước Cộng hòa Ba Lan"]
+
+
+@pytest.mark.parametrize("text", [
+    "Đoàn tỉnh Lào Cai thăm Đại sứ quán Nhật Bản tại Việt Nam. Đại sứ quán Nhật Bản cam kết hỗ trợ tỉnh.",
+    "A Lao Cai delegation visited the Japanese Embassy in Vietnam. The Japanese Embassy pledged more support.",
+])
+def test_a_mission_named_again_without_its_seat_is_the_same_mission(text):
+    keys = {key for _, key, kind in mentions(text) if kind == "government"}
+    assert keys == {"gov:embassy:country:JP:country:VN"}
+
+
+def test_letters_of_a_dotted_abbreviation_are_no_person():
+    found = mentions("Đồng chí Đào Minh Khuê, Ủy viên BCH T.Ư Đảng, UVT.Ư Đảng, Bí thư Tỉnh ủy, phát biểu.")
+    assert [s for s, _, kind in found if kind == "person"] == ["Đào Minh Khuê"]
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Sáng mai, đoàn sẽ đến Công ty Hữu hạn phát triển Nông nghiệp Minh Lâm tại huyện.", "Công ty Hữu hạn phát triển Nông nghiệp Minh Lâm"),
+    ("Sau đó, đoàn làm việc với Công ty CP Tập đoàn Bình An về dự án mới.", "Công ty CP Tập đoàn Bình An"),
+    ("The consul visited the Phu Lam Trading Company Limited on the same day.", "Phu Lam Trading Company Limited"),
+])
+def test_a_company_form_inside_a_company_name_does_not_cut_it(text, name):
+    assert (name, "organization") in [(s, kind) for s, _, kind in mentions(text)]
+
+
+def test_a_parliamentary_friendship_group_is_one_body():
+    found = mentions("Ông Đào Minh Khuê, Chủ tịch Nhóm Nghị sỹ hữu nghị Việt Nam - Ba Lan, dự buổi tiếp.")
+    assert ("Nhóm Nghị sỹ hữu nghị Việt Nam - Ba Lan", "government") in [(s, kind) for s, _, kind in found]
+
+
+@pytest.mark.parametrize("text,name", [
+    ("Dự buổi làm việc có đồng chí Xổm Phăn Kẹo Mạ Nì Thạt – Phó tỉnh trưởng tỉnh Bo Kẹo.", "Xổm Phăn Kẹo Mạ Nì Thạt"),
+    ("Tiếp đoàn có đồng chí Mùa A Páo – Phó Chủ tịch UBND tỉnh Điện Biên.", "Mùa A Páo"),
+    ("Đoàn do đồng chí Bun-xỉ Thệt-tha-vông, Phó Bí thư Tỉnh ủy tỉnh Champasak dẫn đầu.", "Bun-xỉ Thệt-tha-vông"),
+])
+def test_a_name_after_comrade_runs_to_the_punctuation_before_the_title(text, name):
+    assert (name, "person") in [(s, kind) for s, _, kind in mentions(text)]
+
+
+@pytest.mark.parametrize("text,status", [
+    ("Thời gian qua, hai tỉnh Kon Tum và Attapeu đã ký kết hợp tác về thương mại, du lịch và giáo dục.", "signed"),
+    ("Sở Ngoại vụ tỉnh Kon Tum đang chuẩn bị ký kết hợp tác với tỉnh Attapeu.", "negotiating"),
+])
+def test_signing_cooperation_with_or_on_names_a_cooperation_agreement(text, status):
+    assert ("cooperation_agreement", status) in [(t, s) for t, s, _ in agreements(text)]
+
+
+@pytest.mark.parametrize("text", [
+    "Kon Tum was the first province the Canadian envoy toured after Vietnam and Canada upgraded their "
+    "diplomatic relations to a Comprehensive Partnership last year.",
+])
+def test_relations_upgraded_to_a_partnership_are_that_partnership_only(text):
+    assert [t for t, _, _ in agreements(text)] == ["partnership"]

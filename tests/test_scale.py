@@ -463,7 +463,7 @@ def test_checkpoints_another_build_is_using_are_not_removed(tmp_path, params):
     # saving a fold whose checkpoint is already there (another build saved it first) keeps that one
     newest = max(checkpoints.saved(), key=lambda c: len(c.keys()))
     before = {p.name: p.read_bytes() for p in newest.folder.iterdir()}
-    with checkpoints.saving(newest.keys(), {"another": "state"}) as staging:
+    with checkpoints.saving(lambda: (newest.keys(), {"another": "state"})) as staging:
         (staging / "mentions.arrow").write_bytes(b"another build's rows")
     assert {p.name: p.read_bytes() for p in newest.folder.iterdir()} == before
 

@@ -80,7 +80,12 @@ class Writer:
         def pack(o: Any) -> bytes:
             return msgpack.packb(o, use_bin_type=True, strict_types=True, datetime=False, default=default)
 
-        return pack(obj)
+        try:
+            return pack(obj)
+        finally:
+            # `pack` and `default` refer to each other: a cycle that, while a build pauses the garbage
+            # collector, would keep every object written alive; emptying their cells breaks it
+            pack = default = None  # noqa: F841
 
 
 def dumps(obj: Any) -> bytes:

@@ -162,6 +162,9 @@ def _cap_word(tok: Token) -> bool:
 
 # --------------------------------------------------------------- gazetteer
 
+#: lower-case level nouns after a name that select the reference place named with that noun ("Vientiane province"
+#: is the province, "Thai Nguyen city" the city, "Con Dao island" the island), not the place of the bare name
+_LOWER_LEVEL_NOUNS_OF_NAMES = frozenset({"province", "prefecture", "state", "city", "town", "island"})
 #: lower-case level words that open some reference names ("tỉnh Viêng Chăn" is the province, "Viêng Chăn" the capital)
 _LOWER_LEVEL_STARTS = frozenset({"tinh"})
 
@@ -193,9 +196,10 @@ def _gazetteer_pass(d: _Doc) -> None:
             i += 1
             continue
         length, entry = hit
-        if i + length < n and texts[i + length] in ("province", "prefecture", "state") \
+        if i + length < n and texts[i + length] in _LOWER_LEVEL_NOUNS_OF_NAMES \
                 and (longer := gaz.lookup((*texts[i:i + length], texts[i + length].title()))) is not None:
-            length, entry = length + 1, longer  # "Vientiane province" is "Vientiane Province", not the capital
+            length, entry = length + 1, longer  # "Vientiane province" is "Vientiane Province", not the capital;
+            # "Thai Nguyen city" is "Thai Nguyen City", not the province
         words = " ".join(x.text for x in toks[i:i + length])
         if entry.kind == "country" and i + length < n and toks[i + length].text == "$" \
                 and d.adjacent(i + length - 1, i + length):
@@ -500,6 +504,9 @@ def _body_pass(d: _Doc, home_key: str | None) -> None:
         if any(tuple(d.lows[i:end])[:len(x)] == x for x in _TITLE_ONLY_BODY_WORDS):
             i = end
             continue
+        if lang == "vi" and _standing_word_of_title(d, i):
+            i += 2  # "Phó Bí thư Thường trực Tỉnh ủy": a standing deputy of the committee, not its standing board
+            continue
         start, loc = i, None
         if lang == "en":
             # "[the] Hanoi [municipal] People's Committee" | "People's Committee of [the] Hanoi [city]"
@@ -507,8 +514,8 @@ def _body_pass(d: _Doc, home_key: str | None) -> None:
             inside = d.claimed[start]
             if inside is not None and inside.kind == "locality" and inside.start < start:
                 k = inside.end  # the form's first word ends the place's name ("Can Tho City| People's ...")
-            elif k > 0 and toks[k - 1].text.lower() in _EN_LEVELS:
-                k -= 1
+            elif k > 0 and toks[k - 1].text.lower() in _EN_LEVELS and not _locality_ending_at(d, k):
+                k -= 1  # "Kunming city Party Committee": unless the place's name holds the level word itself
             elif k > 1 and toks[k - 1].text in ("'s", "’s") and _locality_ending_at(d, k - 1):
                 k -= 1  # "Gunsan City's Department of ...": the body of the city
             before = _locality_ending_at(d, k)
@@ -554,6 +561,11 @@ def _body_pass(d: _Doc, home_key: str | None) -> None:
         d.claim(start, end, f"gov:{row['key']}:{where}", "government", "VN" if where.startswith(("vnloc", "VN")) or where == "unknown" else (loc.country if loc else None),
                 canonical, override=True)
         i = end
+
+
+def _standing_word_of_title(d: _Doc, i: int) -> bool:
+    """"Thường trực" at token i closes a title before it ("Phó Chủ tịch Thường trực HĐND"): the body is what follows."""
+    return tuple(d.lows[i:i + 2]) == ("thuong", "truc") and (s := _title_ending_before(d, i + 2)) is not None and s < i
 
 
 def _span_of_words(d: _Doc, i: int, words: tuple[str, ...]) -> int | None:
@@ -611,13 +623,15 @@ def _org_pass(d: _Doc) -> None:
             if toks[e].text == "in" and head not in _IN_PLACE_HEADS:
                 break  # "Eastern International University in Binh Duong": where it is, not its name
             if _cap_word(toks[j]) and toks[j].text.lower() not in title_words and toks[j].text not in _NOT_ORG_HEADS \
-                    and not _looks_like_person_start(d, j):
+                    and (_place_starts_at(d, j) or not _looks_like_person_start(d, j)):
                 e = j + 1
                 while e < n and _cap_word(toks[e]) and d.adjacent(e - 1, e) and toks[e].text not in _ORG_HEADS \
                         and (toks[e].text in _ORG_NAME_WORDS
                              or (d.claimed[e] is not None and d.claimed[e].kind != "person")) \
                         and toks[e].text.lower() not in title_words and not _looks_like_person_start(d, e):
                     e += 1
+                if (place := d.claimed[e - 1]) is not None and place.kind == "locality" and place.end > e:
+                    e = place.end  # "... in Ho Chi Minh city": the place's whole name, its lower-case level word too
             else:
                 break
         if any(toks[k].text in _NOT_ORG_HEADS for k in range(s, e)):
@@ -645,6 +659,12 @@ def _org_pass(d: _Doc) -> None:
 _IN_PLACE_HEADS = frozenset({"Embassy", "Consulate", "Office", "Mission", "Delegation", "Chamber", "Association",
                              "Representative", "Agency", "Center", "Centre", "Council", "Union", "Federation",
                              "Society", "Club", "Community"})
+
+
+def _place_starts_at(d: _Doc, j: int) -> bool:
+    """A place's name starts at token j: "Ho Chi Minh City" after "Consulate General in" is no person "Ho Chi"."""
+    c = d.claimed[j]
+    return c is not None and c.start == j and c.kind in ("locality", "country")
 
 
 def _another_org_head(toks: list[Token], j: int, heads: dict) -> bool:
@@ -735,6 +755,7 @@ def _vi_org_pass(d: _Doc) -> None:
                         and (toks[e].text != "tai" or form["head"] in _MISSION_HEADS)
                         and not (toks[e].text == "va" and _vi_org_head_at(d, e + 1, forms_by_first)))
                     or (toks[e].text[:1].islower() and _in_vi_compound(d, e))
+                    or (form["head"] in _MISSION_HEADS and _seat_after(d, e))
                     or (toks[e].text[:1].islower() and toks[e].text not in _VI_FUNCTION_WORDS and e + 1 < n
                         and d.claimed[e + 1] is not None and d.claimed[e + 1].kind in ("locality", "country"))):
                 e += 1  # "Công ty Khai thác cảng Hamburg": a common noun before the place it names
@@ -751,6 +772,43 @@ def _vi_org_pass(d: _Doc) -> None:
 
 #: Diplomatic missions, named with where they sit ("Đại sứ quán X tại Y"); other bodies end before "tại".
 _MISSION_HEADS = ("Dai su quan", "Tong Lanh su quan", "Lanh su quan", "Phai doan")
+#: lower-case words between "tại" and the seat of a mission ("Đại sứ quán Việt Nam tại nước CHDCND Lào")
+_SEAT_NOUNS = frozenset({"nuoc", "thu do", "thanh pho", "tinh"})
+
+
+def _seat_after(d: _Doc, e: int) -> bool:
+    """Tokens from e spell "tại <lower-case seat noun>" before a capitalised name: the mission's seat goes on."""
+    toks, n = d.toks, len(d.toks)
+    if toks[e].text != "tai" or d.caps[e]:
+        return False
+    for noun in _SEAT_NOUNS:
+        words = noun.split()
+        k = e + 1 + len(words)
+        if k < n and tuple(d.lows[e + 1:k]) == tuple(words) and not any(d.caps[e + 1:k]) and _cap_word(toks[k]):
+            return True
+    return False
+
+
+def _seated_missions(d: _Doc) -> None:
+    """A mission named without its seat ("Đại sứ quán Trung Quốc", "the Chinese Embassy") is the mission of
+    that country whose seat the document names ("... tại Việt Nam"), when it names one only."""
+    seated: dict[str, set[str]] = {}
+    for c in d.claims:
+        if c.key.startswith("gov:embassy:country:"):
+            seated.setdefault(c.key.split(":")[3], set()).add(c.key)
+    if not seated:
+        return
+    for c in d.claims:
+        if c.kind == "government" and c.key.startswith("org:") and c.country in seated \
+                and len(seated[c.country]) == 1 and _names_a_mission(d, c):
+            c.key = next(iter(seated[c.country]))
+
+
+def _names_a_mission(d: _Doc, c: _Claim) -> bool:
+    """The claim is a mission's name: a Vietnamese mission head opens it, or an English one is in it."""
+    words = tuple(d.lows[c.start:c.end])
+    return any(words[:len(h.split())] == tuple(h.lower().split()) for h in _MISSION_HEADS) \
+        or bool({"embassy", "consulate"} & set(words))
 
 
 def _name_after_place(d: _Doc, i: int) -> bool:
@@ -841,7 +899,7 @@ def _name_run(d: _Doc, i: int, max_len: int = 4) -> int:
                 and toks[e + 1].text.lower() not in _title_words()[0]:  # "Jin-ho", not "Whanau - Thị", "Nguoi-President"
             e += 2
             continue
-        if not _cap_word(t) or t.text in _NAME_STOPS or d.claimed[e] is not None:
+        if not _cap_word(t) or t.text in _NAME_STOPS or d.claimed[e] is not None or _opens_dotted_abbreviation(d, e):
             break
         if e > i and len(t.text) == 1 and t.text.isupper() and e + 2 < n and toks[e + 1].text == "." \
                 and t.end == toks[e + 1].start and _cap_word(toks[e + 2]) and len(toks[e + 2].text) > 1 \
@@ -891,6 +949,44 @@ _NOT_NAME_STARTS = frozenset({"On", "In", "At", "From", "By", "During", "Since",
                               "Before", "Over", "Under", "Last", "Next", "This", "That", "Early", "Late"})
 
 
+def _opens_dotted_abbreviation(d: _Doc, i: int) -> bool:
+    """Token i is one letter glued to ".", glued to one more letter that ends the abbreviation ("T" of "BCH T.Ư";
+    not the initials "J.R. Smith"): no part of a name."""
+    toks = d.toks
+    return len(toks[i].text) == 1 and i + 2 < len(toks) and toks[i + 1].text == "." \
+        and len(toks[i + 2].text) == 1 and toks[i].end == toks[i + 1].start and toks[i + 1].end == toks[i + 2].start \
+        and not (i + 3 < len(toks) and toks[i + 3].text == "." and toks[i + 2].end == toks[i + 3].start)
+
+
+def _letter_of_dotted_abbreviation(d: _Doc, i: int) -> bool:
+    """Token i is one letter glued to a dotted abbreviation before it ("Ư" of "T.Ư Đảng", "UVT.Ư"): no name."""
+    toks = d.toks
+    return len(toks[i].text) == 1 and i >= 2 and toks[i - 1].text == "." \
+        and toks[i - 2].end == toks[i - 1].start and toks[i - 1].end == toks[i].start
+
+
+def _after_comrade(d: _Doc, i: int) -> bool:
+    """Token i follows "đồng chí" (comrade, written with its accents): a person's name comes, of any origin."""
+    return i >= 2 and tuple(d.lows[i - 2:i]) == ("dong", "chi") \
+        and d.text[d.toks[i - 2].start:d.toks[i - 1].end].lower() == "đồng chí"
+
+
+#: punctuation that closes a name before its title ("Khăm Phăn Xay Vông – Phó tỉnh trưởng", "X, Bí thư")
+_NAME_CLOSERS = frozenset({"–", "-", ",", "("})
+
+
+def _long_name_end(d: _Doc, i: int, e: int, max_len: int = 9) -> int:
+    """End of a name of up to nine tokens, syllables and their hyphens (Lao and Khmer names in Vietnamese:
+    "Xổm Phăn Kẹo Mạ Nì Thạt", "Bun-xỉ Thệt-tha-vông"), when the run stops at punctuation and holds no title
+    word; else `e`."""
+    longer = _name_run(d, i, max_len)
+    if longer <= e or longer >= len(d.toks) or d.toks[longer].text not in _NAME_CLOSERS \
+            or (d.toks[longer].text == "-" and d.toks[longer - 1].end == d.toks[longer].start):
+        return e  # a hyphen glued to the last syllable goes on with the name
+    first_words = _title_words()[0]
+    return e if any(d.lows[k] in first_words for k in range(i, longer)) else longer
+
+
 def _person_pass(d: _Doc) -> None:
     surnames, syllables = vn_name_parts()
     toks, n, caps = d.toks, len(d.toks), d.caps
@@ -898,10 +994,13 @@ def _person_pass(d: _Doc) -> None:
     while i < n:
         t = toks[i]
         if not caps[i] or d.claimed[i] is not None or (t.text in _HONORIFICS and _vn_name_at(d, i + 1)) \
-                or _accented_honorific(d, i):
+                or _accented_honorific(d, i) or _letter_of_dotted_abbreviation(d, i):
             i += 1  # a sentence-initial "Ông Nguyễn Văn A" or "Ông Cao" is the person without the honorific
             continue
         e = _name_run(d, i)
+        comrade = _after_comrade(d, i)
+        if comrade:
+            e = _long_name_end(d, i, e)
         surname_at = next((k for k in ([] if _vn_name_at(d, i) else range(i + 1, e)) if _vn_name_at(d, k)), None)
         if surname_at is not None:
             i = surname_at  # "Foreign Affairs Nguyen Minh Vu": the name starts at its surname, the rest is title
@@ -926,7 +1025,7 @@ def _person_pass(d: _Doc) -> None:
         context = False
         if prev >= 0:
             p = toks[prev]
-            if p.text.rstrip(".") in _HONORIFICS or p.text.lower() in ("counterpart", "ngai"):
+            if p.text.rstrip(".") in _HONORIFICS or p.text.lower() in ("counterpart", "ngai") or comrade:
                 context = True
             elif (qualifier := _qualifier_ending_at(d, prev)) is not None and _title_before_claim(d, qualifier.start):
                 context = True
@@ -1234,6 +1333,7 @@ def find_actors(text: str, main: str) -> DocActors:
     _vi_org_pass(d)
     _org_pass(d)
     _en_embassy_pass(d)
+    _seated_missions(d)
     _vn_names_over_places(d)
     _person_pass(d)
     _join_dashed_names(d)

@@ -67,6 +67,8 @@ GOLD_SETS = {s.name: s for s in (
             "annotators who never ran the extractor; only their summary lines were read"),
     GoldSet("fresh3", ROOT / "tests" / "fresh3" / "gold", "12 real articles, EN + VI, collected in session 12 by "
             "annotators who never ran the extractor; only their summary lines were read"),
+    GoldSet("fresh4", ROOT / "tests" / "fresh4" / "gold", "12 real articles, EN + VI, collected in session 13 by "
+            "annotators who never ran the extractor; only their summary lines were read"),
 )}
 
 

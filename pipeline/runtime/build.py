@@ -267,9 +267,9 @@ def build_tables(input_dir: Path, params: Params, path_prefix: str | None = None
                 if store:
                     store.close()
         if checkpoints is None or not fold.resumable or _refold_is_cheaper(fold, stats):
-            return fold.resolver.finish(sort_rows=sort_rows), stats
-        with checkpoints.saving(fold.keys, fold.state(stats), fold.resumed_from) as keep:
-            return fold.resolver.finish(keep, sort_rows), stats
+            return fold.finish(sort_rows=sort_rows), stats
+        with checkpoints.saving(lambda: (fold.keys, fold.state(stats)), fold.resumed_from) as keep:
+            return fold.finish(keep, sort_rows), stats
 
 
 def _writable_cache(cache_dir: Path | None) -> Path | None:
@@ -339,6 +339,12 @@ class _Fold:
         self.keys.append(key)
         self.resumable = self.resumable and key is not None
         self.folded_since_resume += 1
+
+    def finish(self, keep: Path | None = None, sort_rows: bool = True):
+        """The resolver's tables (`Resolver.finish`); the fold's bookkeeping (one key and a few strings per
+        entry) is dropped first, so it does not sit under the tables' peak. The fold is spent afterwards."""
+        self.seen = self.requested = self.claimed = self.keys = None
+        return self.resolver.finish(keep, sort_rows)
 
     def state(self, stats: BuildStats) -> dict:
         return {"resolver": self.resolver.state(), "seen": self.seen, "requested": self.requested,

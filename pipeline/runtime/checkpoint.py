@@ -41,7 +41,7 @@ import itertools
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 try:
@@ -244,25 +244,31 @@ class FoldCheckpoints:
         return best[0], best[1], itertools.chain(read_past, items)
 
     @contextlib.contextmanager
-    def saving(self, keys: list[Key], state: dict, resumed_from: Checkpoint | None = None) -> Iterator[Path | None]:
-        """A folder to write the row tables into; the checkpoint of `keys` and `state` is in place once the
-        block ends without an error, and every other one of the input folder, except `resumed_from`, is
-        removed. None (with a warning) when the cache folder takes no checkpoint (read-only, full)."""
+    def saving(self, snapshot: Callable[[], tuple[list[Key], dict]],
+               resumed_from: Checkpoint | None = None) -> Iterator[Path | None]:
+        """A folder to write the row tables into; the checkpoint of the fold `snapshot()` gives (its entries'
+        keys, its state) is in place once the block ends without an error, and every other one of the input
+        folder, except `resumed_from`, is removed. None (with a warning) when the cache folder takes no
+        checkpoint (read-only, full). The snapshot is taken when the block starts and not held in it, so the
+        state can be freed while the row tables are written (a context manager keeps its arguments)."""
+        keys, state = snapshot()
         final = self.root / f"{self.version}-{len(keys)}-{_keys_digest(keys)[:24]}"
+        staging = None
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             remove_stale_staging(self.root)
             staging = staging_folder(self.root, final.name)
+            (staging / "keys.msgpack").write_bytes(codec.dumps(keys))
+            codec.dump_parts(_parts(state), staging / "state.msgpack")
         except OSError as exc:
-            warn(f"fold checkpoint not saved in {self.root} ({exc.strerror or exc}): the next build folds again")
-            yield None
-            return
+            unsaved = exc.strerror or str(exc)  # not the exception: its traceback would hold the state
+        else:
+            unsaved = None
+        del keys, state
         try:
-            try:
-                (staging / "keys.msgpack").write_bytes(codec.dumps(keys))
-                codec.dump_parts(_parts(state), staging / "state.msgpack")
-            except OSError as exc:
-                warn(f"fold checkpoint not saved in {self.root} ({exc.strerror or exc}): the next build folds again")
+            if unsaved is not None:
+                warn(f"fold checkpoint not saved in {self.root} ({unsaved}): the next build "
+                     "folds again")
                 yield None
                 return
             yield staging
@@ -275,7 +281,8 @@ class FoldCheckpoints:
                          "folds again")
                     return
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
         self._remove_others({final, resumed_from.folder if resumed_from else final})
 
     def _usable_keys(self, checkpoint: Checkpoint) -> list[Key] | None:
