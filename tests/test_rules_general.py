@@ -640,3 +640,78 @@ def test_signing_cooperation_with_or_on_names_a_cooperation_agreement(text, stat
 ])
 def test_relations_upgraded_to_a_partnership_are_that_partnership_only(text):
     assert [t for t, _, _ in agreements(text)] == ["partnership"]
+
+
+# ------------------------------------------------------------------ session 13b: event patterns of unseen articles
+
+@pytest.mark.parametrize("text", [
+    "Chiều 12/9, lãnh đạo tỉnh Kon Tum tiếp đoàn công tác tỉnh Attapeu do ông Arno Tisk dẫn đầu, đến thăm tỉnh Kon Tum.",
+    "On September 12, Kon Tum Chairman Halvard Quist received visiting Governor Arno Tisk of Attapeu province.",
+    "On September 12, Kon Tum Chairman Halvard Quist met Governor Arno Tisk of Attapeu. At the meeting, Quist "
+    "welcomed Tisk’s visit and praised the ties between the two provinces.",
+    "On September 12, Kon Tum Chairman Halvard Quist met Governor Arno Tisk of Attapeu. At the meeting, Quist was "
+    "pleased to welcome Mr. Tisk and the delegation to visit.",
+    "Attapeu Governor Arno Tisk said he was glad to visit and work with Kon Tum province.",
+])
+def test_a_guest_s_coming_told_inside_the_reception_is_a_trip(text):
+    assert sorted(events(text)) == ["meeting", "visit"]
+
+
+def test_the_subject_s_own_working_visit_to_a_body_adds_no_guest_trip():
+    text = "Tại Attapeu, đoàn công tác tỉnh Kon Tum đã đến thăm, làm việc với các cán bộ Lãnh sự quán Việt Nam ở Pakse."
+    assert events(text) == ["meeting"]
+
+
+@pytest.mark.parametrize("text", [
+    "On September 12, Kon Tum Party Secretary Halvard Quist briefed the guests from Attapeu on the province's growth.",
+    "Sáng 12/9, ông Arno Tisk, Chủ tịch UBND tỉnh Kon Tum thông tin với đoàn tỉnh Attapeu về tình hình kinh tế.",
+])
+def test_a_host_briefing_the_guests_is_a_meeting(text):
+    assert events(text) == ["meeting"]
+
+
+@pytest.mark.parametrize("text", [
+    "Officials of Kon Tum and Attapeu signed an MoU on forestry after their talks in Kon Tum City on September 12.",
+    "Lãnh đạo hai tỉnh Kon Tum và Attapeu thảo luận trước khi ký kết một bản ghi nhớ về lâm nghiệp.",
+    "Sau buổi hội đàm, tỉnh Kon Tum và tỉnh Attapeu đã ký kết thỏa thuận hợp tác về lâm nghiệp.",
+])
+def test_talks_before_or_after_a_signing_are_a_meeting_of_their_own(text):
+    assert sorted(events(text)) == ["meeting", "signing"]
+
+
+def test_a_reception_told_as_earlier_is_another_meeting_and_the_guests_trip():
+    text = ("On September 12, Kon Tum leaders held talks with Attapeu leaders in Kon Tum City. Earlier, the "
+            "delegation of Attapeu was hosted by Kon Tum Chairman Halvard Quist.")
+    assert sorted(events(text)) == ["meeting", "meeting", "visit"]
+
+
+@pytest.mark.parametrize("text", [
+    "On March 15 a photo exhibition on the landscapes of Attapeu opened in Kon Tum.",
+    "Governor Arno Tisk attended the Exhibition of Attapeu's Intangible Cultural Heritage in Kon Tum.",
+    "A Norland Culture Week opened in Kon Tum on March 15, with film screenings and concerts.",
+    "Ngày 15/3, triển lãm ảnh về đất nước Attapeu khai mạc tại tỉnh Kon Tum.",
+])
+def test_an_exhibition_of_photos_art_or_heritage_and_a_culture_week_are_cultural(text):
+    assert events(text) == ["cultural_exchange"]
+
+
+def test_a_trade_exhibition_stays_a_fair():
+    assert events("On March 15 Kon Tum opened a trade exhibition of coffee and rubber in Attapeu.") == ["fair"]
+
+
+def test_a_sentence_opening_working_with_a_body_is_a_working_session():
+    text = "Working with the Norland Timber Company, Kon Tum Chairman Halvard Quist called for more investment."
+    assert events(text) == ["meeting"]
+
+
+@pytest.mark.parametrize("text", [
+    "On September 13, the Kon Tum delegation surveyed production at a coffee plant in Attapeu.",
+    "Chiều 13/9, đoàn công tác tỉnh Kon Tum tham quan nhà máy chế biến cà phê của tỉnh Attapeu.",
+])
+def test_a_site_surveyed_or_toured_on_a_trip_is_a_visit(text):
+    assert events(text) == ["visit"]
+
+
+def test_tourists_sightseeing_is_no_visit():
+    text = "Năm qua có hơn 5.000 lượt du khách Kon Tum sang Attapeu tham quan, du lịch."
+    assert "visit" not in events(text)

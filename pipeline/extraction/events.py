@@ -37,6 +37,7 @@ class LocalEvent:
     cameo_code: str = ""
     extra_spans: list[tuple[int, int, tuple[int, int]]] = field(default_factory=list)
     clause_start: int = -1  # happenings of one type told apart inside one clause never merge
+    earlier: bool = False  # told in a sentence opening "Earlier," / "Trước đó,": another occasion, never merged
 
 
 @dataclass
@@ -100,7 +101,9 @@ def _compiled_cues() -> dict:
         "both_sides_or_places": comp(r["both_sides"] + r["both_places"] + r["same_people"]),
         "both_places": comp(r["both_places"]),
         "accented": {k: set(v) for k, v in r["accented_triggers"].items()},
-        "paired": [(re.compile(p["pattern"], re.IGNORECASE), p["types"]) for p in r["paired_triggers"]],
+        # (pattern, types it adds, clause types it applies in: None for any)
+        "paired": [(re.compile(p["pattern"], re.IGNORECASE), p["types"], p.get("within"))
+                   for p in r["paired_triggers"]],
     }
 
 
@@ -340,6 +343,12 @@ def _day_told_before(sentence: str, events: list[LocalEvent], folded: str) -> Da
     return DateExpr(start, None, "day", (same or following).group(), day.char_start, day.char_end, day.explicit_year)
 
 
+def _overlaps(pm: re.Match, start: int, end: int) -> bool:
+    """A paired cue shares words with the clause's own trigger ("da den tham, lam viec voi": one working visit
+    of the subject, not a guest's trip told apart from the host's reception)."""
+    return pm.start() < end and start < pm.end()
+
+
 def _happening_after_opener(unnamed: str, original: str, c_start: int, c_end: int, m: re.Match, etype: str,
                             precise: bool, agenda: bool) -> tuple[str, re.Match] | None:
     """The trigger of a new happening in a clause that opens by referring back ("At the meeting, the two sides
@@ -423,6 +432,7 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
         if _is_title_line(folded, kept, s_start, s_end):
             continue
         subject: list[str] = []
+        told_before = len(events)
         for c_start, c_end, shares_subject in _clauses(folded, s_start, s_end, actor_ends):
             keys = doc_actors.keys_within(c_start, c_end)
             if shares_subject:
@@ -482,8 +492,10 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
                     previous.participants.setdefault(k, "participant")
                 previous.extra_spans.append((c_start, c_end, (s_start, s_end)))
             sectors = _sectors(clause.lower())  # of every event the clause adds below (at least one)
-            paired = [(t, pm) for p, types in _cues()["paired"] if may_match(p, unnamed, c_start, c_end)
-                      for pm in p.finditer(unnamed, c_start, c_end) for t in types]
+            paired = [(t, pm) for p, types, within in _cues()["paired"]
+                      if (within is None or etype in within) and may_match(p, unnamed, c_start, c_end)
+                      for pm in p.finditer(unnamed, c_start, c_end) for t in types
+                      if within is None or not _overlaps(pm, c_start + m.start(), c_start + m.end())]
             used: list[tuple[str, re.Match]] = []
             for extra, pm in paired:
                 if any(t == extra and pm.start() < u.end() and u.start() < pm.end() for t, u in used):
@@ -521,11 +533,19 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
                     participants=dict(participants), name=name, date=date, sectors=list(sectors),
                     clause_start=c_start,
                     cameo_code=CAMEO_RECEPTION if reception else CAMEO_BY_EVENT_TYPE[_type_of_named(name, etype)]))
+        if _EARLIER_OCCASION.match(folded, s_start, s_end):
+            for ev in events[told_before:]:
+                ev.earlier = True
     events += _headline_trip(folded, unnamed, main, kept, doc_actors, events)
     events = _merge_within(events, doc_actors)
     _link_to_trip(events, doc_actors)
     _date_by_occasion(events, published)
     return events
+
+
+#: A sentence opening with an earlier time than the one just told ("Earlier, ...", "Previously, ...", "Trước đó, ..."):
+#: what it reports happened on another occasion.
+_EARLIER_OCCASION = re.compile(r"\W*(?:earlier|previously|before that|prior to that|truoc do)\s*,", re.IGNORECASE)
 
 
 def _headline_trip(folded: str, unnamed: str, main: str, kept: list[tuple[int, int]], doc_actors: DocActors,
@@ -635,6 +655,9 @@ def _merge_within(events: list[LocalEvent], doc_actors: DocActors) -> list[Local
     out: list[LocalEvent] = []
     for ev in events:
         target = None
+        if ev.earlier:
+            out.append(ev)  # "Earlier, the delegation was hosted by ...": not the talks told before
+            continue
         if not _salient(ev, doc_actors) and not ev.name:
             target = next((p for p in reversed(out) if p.event_type == ev.event_type), None)
             if target is not None and _foreign(ev, doc_actors) and _foreign(target, doc_actors) \
