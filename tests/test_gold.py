@@ -18,27 +18,32 @@ from pipeline.runtime.build import build
 
 FLOORS = {
     "seeds": {"overall_f1": 0.98, "actors": 0.97, "events": 0.97, "agreements": 0.97, "cross_document": 0.95},
-    "dev": {"overall_f1": 0.93, "actors": 0.94, "events": 0.89, "agreements": 0.93, "cross_document": 0.95},
-    "heldout": {"overall_f1": 0.875, "actors": 0.93, "events": 0.82, "agreements": 0.87, "cross_document": 0.94},
-    "corpus": {"overall_f1": 0.79, "actors": 0.85, "events": 0.71, "agreements": 0.80, "cross_document": 0.98},
-    "fresh": {"overall_f1": 0.80, "actors": 0.875, "events": 0.71, "agreements": 0.81, "cross_document": 0.99},
-    "fresh2": {"overall_f1": 0.815, "actors": 0.895, "events": 0.73, "agreements": 0.82, "cross_document": 0.99},
+    "dev": {"overall_f1": 0.935, "actors": 0.94, "events": 0.91, "agreements": 0.93, "cross_document": 0.95},
+    "heldout": {"overall_f1": 0.88, "actors": 0.93, "events": 0.84, "agreements": 0.87, "cross_document": 0.94},
+    "corpus": {"overall_f1": 0.81, "actors": 0.85, "events": 0.77, "agreements": 0.80, "cross_document": 0.98},
+    "fresh": {"overall_f1": 0.83, "actors": 0.875, "events": 0.80, "agreements": 0.81, "cross_document": 0.99},
+    "fresh2": {"overall_f1": 0.83, "actors": 0.895, "events": 0.77, "agreements": 0.82, "cross_document": 0.99},
     "fresh3": {"overall_f1": 0.71, "actors": 0.79, "events": 0.75, "agreements": 0.60, "cross_document": 0.94},
     "fresh4": {"overall_f1": 0.74, "actors": 0.83, "events": 0.69, "agreements": 0.70, "cross_document": 0.99},
+    "fresh5": {"overall_f1": 0.65, "actors": 0.78, "events": 0.60, "agreements": 0.57, "cross_document": 0.99},
 }
 #: false merges the scorer counts on a set today (the corpus: bare "Bắc Giang" read as the province in a story
 #: about the city, twice); a new one fails
 KNOWN_FALSE_MERGES = {"corpus": 2}
 #: page-noise names that become actors today (on pages nobody tuned on); a new one fails
-KNOWN_LEAKS = {"fresh": 1, "fresh2": 1, "fresh3": 6}
+KNOWN_LEAKS = {"fresh": 1, "fresh2": 1, "fresh3": 6, "fresh5": 1}
+#: gold articles the build quarantines today (fresh5 377, a photo story: its captions are taken for page
+#: boilerplate, leaving 64 characters of main text; unread, as the set is unseen); another one fails
+KNOWN_MISSING = {"fresh5": ["377_bacgiang-xaysomboun-laos-delegation-2022-baobacgiang.txt"]}
 
 
-def _check(report: dict, floors: dict, expected_documents: int, false_merges: int = 0, leaks: int = 0) -> None:
+def _check(report: dict, floors: dict, expected_documents: int, false_merges: int = 0, leaks: int = 0,
+           missing: list[str] = ()) -> None:
     got = {"overall_f1": report["overall_f1"], "actors": report["actors"]["f1"], "events": report["events"]["f1"],
            "agreements": report["agreements"]["f1"], "cross_document": report["cross_document"]["recall"]}
     print(got)
     assert len(report["documents"]) == expected_documents
-    assert report["missing_documents"] == []
+    assert sorted(report["missing_documents"]) == sorted(missing)
     assert {k: v for k, v in got.items() if v < floors[k]} == {}
     assert len(report["boilerplate_leaks"]) <= leaks, report["boilerplate_leaks"]
     assert report["cross_document"]["false_merges"] <= false_merges
@@ -52,12 +57,12 @@ def test_seed_scores(committed_release):
     _check(evaluate_release(GOLD_SETS["seeds"].gold, committed_release).to_dict(), FLOORS["seeds"], _gold_files("seeds"))
 
 
-@pytest.mark.parametrize("name", ["dev", "heldout", "corpus", "fresh", "fresh2", "fresh3", "fresh4"])
+@pytest.mark.parametrize("name", ["dev", "heldout", "corpus", "fresh", "fresh2", "fresh3", "fresh4", "fresh5"])
 def test_scores_of_a_fresh_build(name, tmp_path):
     gold, docs = GOLD_SETS[name].gold, GOLD_SETS[name].copy_documents(tmp_path / "input")
     release = _build(docs, tmp_path)
     _check(evaluate_release(gold, release).to_dict(), FLOORS[name], _gold_files(name),
-           KNOWN_FALSE_MERGES.get(name, 0), KNOWN_LEAKS.get(name, 0))
+           KNOWN_FALSE_MERGES.get(name, 0), KNOWN_LEAKS.get(name, 0), KNOWN_MISSING.get(name, []))
 
 
 def _build(docs: Path, tmp_path: Path) -> Path:
