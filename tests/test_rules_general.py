@@ -715,3 +715,92 @@ def test_a_site_surveyed_or_toured_on_a_trip_is_a_visit(text):
 def test_tourists_sightseeing_is_no_visit():
     text = "Năm qua có hơn 5.000 lượt du khách Kon Tum sang Attapeu tham quan, du lịch."
     assert "visit" not in events(text)
+
+
+# ------------------------------------------------------------------ session 13c: patterns of fresh3's articles
+
+@pytest.mark.parametrize("lines,story_place,noise_places", [
+    # a link to another story, its thumbnail's text and headline joined, then that story's teaser cut short
+    (["Kon Tum and Attapeu review border trade",
+      "Kon Tum and Attapeu reviewed their border trade on Tuesday and agreed to open a second market gate.",
+      "Gia Lai welcomes guests from Ratanakiri Gia Lai welcomes guests from Ratanakiri",
+      "On May 2 the leaders of Gia Lai hosted a group of officials from Ratanakiri and their ...",
+      "The two sides will meet again in Attapeu next spring."], "Attapeu", ["Ratanakiri"]),
+    (["Tỉnh Kon Tum hợp tác với tỉnh Attapeu",
+      "Ngày 12/9, lãnh đạo tỉnh Kon Tum đã tiếp đoàn công tác tỉnh Attapeu tại trụ sở UBND tỉnh.",
+      "Đắk Lắk thúc đẩy hợp tác với Mondulkiri Đắk Lắk thúc đẩy hợp tác với Mondulkiri",
+      "Sáng 3/5, tại Buôn Ma Thuột, lãnh đạo tỉnh Đắk Lắk đã tiếp đoàn công tác của tỉnh ...",
+      "Hai bên nhất trí tăng cường hợp tác về giáo dục."], "Attapeu", ["Mondulkiri", "Buôn Ma Thuột"]),
+])
+def test_a_doubled_story_link_and_its_cut_teaser_are_page_noise(lines, story_place, noise_places):
+    kept = _kept_text("\n".join(lines))
+    assert story_place in kept and [p for p in noise_places if p in kept] == []
+
+
+def test_a_doubled_menu_item_before_the_headline_is_no_title():
+    page = "\n".join(["Province overview Province overview", "Kon Tum and Attapeu review border trade",
+                      "Kon Tum and Attapeu reviewed their border trade on Tuesday and agreed to open a new gate."])
+    assert segment(page).title == "Kon Tum and Attapeu review border trade"
+
+
+def test_a_line_cut_short_without_a_doubled_link_above_stays():
+    page = "\n".join(["Kon Tum and Attapeu review border trade",
+                      "Kon Tum and Attapeu reviewed their border trade on Tuesday and agreed to open a new gate.",
+                      "Governor Arno Tisk of Attapeu said the gate would serve traders from both provinces ..."])
+    assert "Arno Tisk" in _kept_text(page)
+
+
+def test_an_mou_between_the_sides_at_the_function_is_signed_by_the_parties_of_the_talks():
+    text = ("The Military Command of Kon Tum and the Military Command of Attapeu held talks in Kon Tum on "
+            "September 12. At the function, an MoU on officer training between the sides was signed.")
+    found = _extraction(text)
+    assert "signing" in [e["event_type"] for e in found["events"]]
+    [agreement] = found["agreements"]
+    assert agreement["agreement_type"] == "mou" and len(agreement["parties"]) >= 2
+
+
+def test_a_partnership_between_the_two_nations_names_the_foreign_one_when_only_it_is_named():
+    text = ("Governor Arno Tisk said that closer ties with Chinese localities would advance the comprehensive "
+            "strategic partnership between the two nations.")
+    assert agreements(text) == [("partnership", "in_force", ["China"])]
+    unnamed = "Governor Arno Tisk said that closer ties would advance the strategic partnership between the two nations."
+    assert agreements(unnamed) == []
+
+
+@pytest.mark.parametrize("text,surface", [
+    ("Chairman of the provincial People Committee Halvard Quist received the guests in Kon Tum.",
+     "provincial People Committee"),
+    ('Halvard Quist, deputy head of the Provincial People"s Committee, received the guests in Kon Tum.',
+     'Provincial People"s Committee'),
+])
+def test_a_people_s_committee_spelt_without_its_apostrophe_is_the_committee(text, surface):
+    found = find_actors(text, text)
+    assert {m.text: m.key for m in found.mentions}.get(surface) == "gov:peoples-committee:vnloc:kon-tum"
+
+
+@pytest.mark.parametrize("text,surface,key", [
+    ("Halvard Quist, who chairs the People’s Committee of northern Kon Tum province, met the guests.",
+     "People’s Committee of northern Kon Tum province", "gov:peoples-committee:vnloc:kon-tum"),
+    ("Halvard Quist, who leads the Party Committee of the southern province of Kon Tum, met the guests.",
+     "Party Committee of the southern province of Kon Tum", "gov:party-committee:vnloc:kon-tum"),
+])
+def test_a_body_of_a_place_described_by_region_and_level_runs_to_the_place(text, surface, key):
+    found = find_actors(text, text)
+    assert {m.text: m.key for m in found.mentions}.get(surface) == key
+
+
+def test_a_possessive_form_of_address_is_no_name():
+    found = actor_names("The talks were attended by the Norland ambassador, His Excellency Mr. Arno Tisk, in Kon Tum.")
+    assert found.get("Arno Tisk") == "person" and not [n for n in found if n.startswith("His")]
+
+
+def test_a_place_named_after_a_leader_is_the_leader_after_a_leader_s_title():
+    found = actor_names("Mối quan hệ do lãnh tụ Halvard Quist cùng Chủ tịch Hồ Chí Minh gây dựng rất bền chặt.")
+    assert found.get("Hồ Chí Minh") == "person" and found.get("Halvard Quist") == "person"
+    city = actor_names("Đoàn công tác của Thành phố Hồ Chí Minh đã thăm tỉnh Attapeu.")
+    assert city.get("Thành phố Hồ Chí Minh") == "locality"
+
+
+def test_a_leader_s_name_on_a_memorial_is_a_landmark_not_an_actor():
+    found = actor_names("Các đại biểu dâng hương tại nhà lưu niệm Chủ tịch Hồ Chí Minh ở tỉnh Attapeu.")
+    assert "Hồ Chí Minh" not in found and found.get("Attapeu") == "locality"

@@ -38,6 +38,8 @@ _NOT_ORG_HEADS = frozenset(_RULES["not_org_heads"])
 _ORG_NAME_WORDS = frozenset(_RULES["org_name_words"])
 _ORG_HEAD_CONTINUATIONS = frozenset(_RULES["org_head_continuations"])
 _GENERIC_NAMES = frozenset(fold_key(x) for x in _RULES["generic_names"])
+_LEADER_TITLES = frozenset(tuple(x.split()) for x in _RULES["leader_titles"])
+_MEMORIAL_NOUNS = frozenset(tuple(x.split()) for x in _RULES["vi_memorial_nouns"])
 #: words that end a run of name tokens: organisation connectors and heads
 _NAME_STOPS = _ORG_CONNECTORS | frozenset(_ORG_HEADS)
 
@@ -221,12 +223,30 @@ def _gazetteer_pass(d: _Doc) -> None:
                 and i + length < n and toks[i + length].text == "Committee":
             i += length  # "Lao People's Revolutionary Party Committee (of X)": a party committee, not the party
             continue
+        if entry.kind == "locality" and length >= 3 and _vn_name_at(d, i) and _leader_title_before(d, i) is not None:
+            i += length  # "Chủ tịch Hồ Chí Minh": the leader the city is named after
+            continue
         start = i
         if entry.kind == "country" and i >= 2 and _cap_word(toks[i - 2]) and d.adjacent(i - 2, i - 1) \
                 and d.adjacent(i - 1, i) and fold_key(f"{toks[i - 2].text} {toks[i - 1].text}") in _VI_STATE_PREFIXES:
             start = i - 2  # "Cộng hòa Azerbaijan", "Vương quốc Thái Lan": the state's formal name
         d.claim(start, i + length, entry.key, entry.kind, entry.country, entry.name)
         i += length
+
+
+def _leader_title_before(d: _Doc, i: int) -> int | None:
+    """Start token of a leader's title ("Chủ tịch", "President") right before token i, or None."""
+    for length in (2, 1):
+        k = i - length
+        if k >= 0 and tuple(d.lows[k:i]) in _LEADER_TITLES and d.adjacent(i - 1, i):
+            return k
+    return None
+
+
+def _names_a_memorial(d: _Doc, i: int) -> bool:
+    """The name at token i follows a memorial noun and a leader's title ("tượng đài Chủ tịch X"): a landmark."""
+    k = _leader_title_before(d, i)
+    return k is not None and any(tuple(d.lows[k - len(noun):k]) == noun for noun in _MEMORIAL_NOUNS if k >= len(noun))
 
 
 def _bare_names_of_a_named_province(d: _Doc) -> None:
@@ -490,7 +510,8 @@ def _body_pass(d: _Doc, home_key: str | None) -> None:
             continue
         match = None
         first = d.lows[i]
-        for words, row, lang in forms_by_first.get(first, ()):
+        # a possessive first word may lack its "'s" ("People Committee"): its forms are tried too
+        for words, row, lang in (*forms_by_first.get(first, ()), *forms_by_first.get(first + "'s", ())):
             if len(words) == 1 and words[0] in _body_acronyms() and not toks[i].text.isupper():
                 continue  # "DAE" names a department; "Dae" ends a Korean name
             span = _span_of_words(d, i, words)
@@ -524,9 +545,7 @@ def _body_pass(d: _Doc, home_key: str | None) -> None:
             elif k != start:
                 start = k
             if loc is None and end + 1 < n and toks[end].text == "of":
-                j = end + 1
-                if toks[j].text == "the":
-                    j += 1
+                j = _place_after_of(d, end + 1)
                 at = _locality_at(d, j)
                 if at:
                     end, loc = at
@@ -563,13 +582,34 @@ def _body_pass(d: _Doc, home_key: str | None) -> None:
         i = end
 
 
+#: words between "of" and the place in "People's Committee of the central province of Quang Ngai", "... of northern
+#: Lang Son province": the article, a compass adjective, and a level noun with its "of"
+_COMPASS_ADJECTIVES = frozenset({"northern", "southern", "central", "eastern", "western", "northeastern",
+                                 "northwestern", "southeastern", "southwestern", "north-central", "south-central"})
+_LEVELS_BEFORE_OF = frozenset({"province", "city", "municipality", "district"})
+
+
+def _place_after_of(d: _Doc, j: int) -> int:
+    """Token where the place's name starts after a body's "of": past "the", a compass adjective ("northern") and
+    "province of", so the body's name runs to its place."""
+    lows, n = d.lows, len(d.lows)
+    if j < n and lows[j] == "the":
+        j += 1
+    if j < n and lows[j] in _COMPASS_ADJECTIVES:
+        j += 1
+    if j + 1 < n and lows[j] in _LEVELS_BEFORE_OF and lows[j + 1] == "of":
+        j += 2
+    return j
+
+
 def _standing_word_of_title(d: _Doc, i: int) -> bool:
     """"Thường trực" at token i closes a title before it ("Phó Chủ tịch Thường trực HĐND"): the body is what follows."""
     return tuple(d.lows[i:i + 2]) == ("thuong", "truc") and (s := _title_ending_before(d, i + 2)) is not None and s < i
 
 
 def _span_of_words(d: _Doc, i: int, words: tuple[str, ...]) -> int | None:
-    """End token index if the tokens from i spell `words` (lower-cased, apostrophes ignored)."""
+    """End token index if the tokens from i spell `words` (lower-cased, apostrophes ignored; a possessive "s"
+    may be left out or typed after a double quote: "People Committee", 'People"s Committee')."""
     k, w = i, 0
     n = len(d.toks)
     while w < len(words):
@@ -579,10 +619,20 @@ def _span_of_words(d: _Doc, i: int, words: tuple[str, ...]) -> int | None:
             k += 1
             continue
         if d.lows[k] != words[w]:
-            return None
+            if not words[w].endswith("'s") or d.lows[k] != words[w][:-2]:
+                return None
+            if k + 2 < n and _quote_for_apostrophe(d, k + 1):
+                k += 2  # 'People"s': the quote and the "s"; else "People Committee", the possessive left out
         k += 1
         w += 1
     return k
+
+
+def _quote_for_apostrophe(d: _Doc, k: int) -> bool:
+    """Token k is a double quote typed for the apostrophe of a possessive, glued between a word and "s"."""
+    toks = d.toks
+    return toks[k].text == '"' and 0 < k < len(toks) - 1 and toks[k + 1].text == "s" \
+        and toks[k - 1].end == toks[k].start and toks[k].end == toks[k + 1].start
 
 
 # --------------------------------------------------------------- other bodies
@@ -946,7 +996,9 @@ _MONTHS = frozenset({"January", "February", "March", "April", "June", "July", "A
                      "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
                      "Sept", "Oct", "Nov", "Dec"})
 _NOT_NAME_STARTS = frozenset({"On", "In", "At", "From", "By", "During", "Since", "For", "To", "With", "After",
-                              "Before", "Over", "Under", "Last", "Next", "This", "That", "Early", "Late"})
+                              "Before", "Over", "Under", "Last", "Next", "This", "That", "Early", "Late",
+                              # a possessive opens a form of address, not a name ("His Excellency Mr. ...")
+                              "His", "Her", "Their", "Its", "Your", "Our"})
 
 
 def _opens_dotted_abbreviation(d: _Doc, i: int) -> bool:
@@ -1040,6 +1092,9 @@ def _person_pass(d: _Doc) -> None:
                 context = True
         if vn_shape and not context and len(words) == 2:
             vn_shape = False  # "Kim Liên", "Chu Lai": officials are named in full; two syllables alone are places
+        if (vn_shape or context) and _names_a_memorial(d, i):
+            i = e  # "khu lưu niệm Chủ tịch X": the landmark's name, not a participant
+            continue
         if vn_shape or context:
             name = d.span_text(i, e)
             d.claim(i, e, f"person:{fold_key(name)}", "person", "VN" if vn_shape else None, None)

@@ -46,6 +46,19 @@ def _dated_by_its_signing(agreement, signing) -> None:
         agreement.date_signed = (day.start, "day")
 
 
+_PARTY_KINDS = ("government", "organization", "locality", "international")
+
+
+def _parties_by_its_signing(agreement, signing, found) -> None:
+    """An agreement whose sentence names fewer than two parties ("an MoU between the sides was signed") was
+    signed by the bodies and places of the signing that reports it."""
+    if len(agreement.parties) >= 2:
+        return
+    signers = [k for k in signing.participants if found.actors[k].kind in _PARTY_KINDS]
+    if len(signers) >= 2:
+        agreement.parties = list(dict.fromkeys([*agreement.parties, *signers]))[:4]
+
+
 def extract_document(doc: IngestedDocument) -> dict:
     """JSON-ready extraction of one document."""
     main = main_text(doc.text, doc.kept)
@@ -59,6 +72,7 @@ def extract_document(doc: IngestedDocument) -> dict:
                 if ag.sentence == ev.sentence or ev.start <= ag.start < ev.end:
                     ev.agreement = idx
                     _dated_by_its_signing(ag, ev)
+                    _parties_by_its_signing(ag, ev, found)
                     break
     return {
         "doc_id": doc.document.doc_id,

@@ -861,6 +861,8 @@ def _parties(atype: str, keys: list[str], doc_actors: DocActors, countries: list
             for k in countries:
                 if k not in picked and len(picked) < 2:
                     picked.append(k)
+        if len(picked) == 1 and _STATES_ONLY.search(folded, s_start, s_end):
+            return picked  # "the partnership between the two nations" where only the foreign one is named
         return picked[:3] if len(picked) >= 2 else []
     signed = _SIGNED_JUST_BEFORE.search(folded, max(s_start, cue_start - 40), cue_start)
     if signed:

@@ -147,6 +147,8 @@ def segment(text: str) -> Segmented:
     for line in content:
         if line.stripped.lower().rstrip(":") in cfg["noise"] or _is_menu_line(line.stripped):
             line.keep = False
+    for line in _doubled_links_and_teasers(content):
+        line.keep = False
 
     # 3. title: the first headline-shaped line before any paragraph; what precedes it is page furniture
     content = [ln for ln in lines if ln.keep and ln.stripped]
@@ -261,6 +263,34 @@ def _is_story_card(s: str) -> bool:
     if _IMAGE_CARD.match(s):
         return True
     return len(_GLUED_HEADLINES.findall(s)) >= 2 and not s.endswith(_SENTENCE_PUNCT)
+
+
+_DOUBLED_LINK_MIN_WORDS = 2  # words of each half: "Province overview Province overview" is a doubled menu item
+
+
+def _is_doubled_link(s: str) -> bool:
+    """A line that says the same words twice: a link to another story whose thumbnail's text and headline the
+    scraper joined ("X hosts Y X hosts Y"); a story's own sentence never repeats itself."""
+    words = s.split()
+    half = len(words) // 2
+    return half >= _DOUBLED_LINK_MIN_WORDS and len(words) == 2 * half and words[:half] == words[half:] \
+        and not words[half - 1].endswith(_SENTENCE_PUNCT)  # a headline twice, not a sentence said again
+
+
+_TRUNCATED_TEASER = ("...", "…")  # a teaser cut short by the page, under its story's link
+
+
+def _doubled_links_and_teasers(content: list[_Line]) -> list[_Line]:
+    """Doubled links to other stories, each with the line right under it when the page cut that line short
+    ("... lãnh đạo tỉnh đã tiếp ..."): the linked story's teaser, not this story's text."""
+    drop: list[_Line] = []
+    for i, line in enumerate(content):
+        if _is_doubled_link(line.stripped):
+            drop.append(line)
+            under = content[i + 1].stripped if i + 1 < len(content) else ""
+            if under.endswith(_TRUNCATED_TEASER) and len(under) <= _TEASER_MAX_CHARS:
+                drop.append(content[i + 1])
+    return drop
 
 
 _MENU_ITEM = re.compile(r"^(?:[•·▪►»*+-]|\d{1,2}[.)])\s*\S")  # "• Binh Duong", "- Home", "3) Sports"
