@@ -83,12 +83,16 @@ class _MainTexts:
     def __init__(self):
         sys.path.insert(0, str(REFERENCE.parents[2]))
         from pipeline.core.params import load_params
-        from pipeline.extraction.reading import ingest_article
+        from pipeline.extraction.reading import Rejected, ingest_article
         self.params, self.ingest, self.seen = load_params(REFERENCE.parents[2] / "params.yaml"), ingest_article, set()
+        self.rejected = Rejected
 
     def new(self, text: str) -> bool:
-        """Whether `text`'s main text is new (and remember it)."""
-        key = self.ingest(text.encode("utf-8"), "<corpus>", self.params)[1]
+        """Whether `text`'s main text is new (and remember it); a variant the build would reject is not."""
+        try:
+            key = self.ingest(text.encode("utf-8"), "<corpus>", self.params)[1]
+        except self.rejected:
+            return False
         if key in self.seen:
             return False
         self.seen.add(key)

@@ -25,16 +25,15 @@ FLOORS = {
     "fresh2": {"overall_f1": 0.83, "actors": 0.895, "events": 0.77, "agreements": 0.82, "cross_document": 0.99},
     "fresh3": {"overall_f1": 0.80, "actors": 0.835, "events": 0.78, "agreements": 0.79, "cross_document": 0.99},
     "fresh4": {"overall_f1": 0.74, "actors": 0.83, "events": 0.69, "agreements": 0.70, "cross_document": 0.99},
-    "fresh5": {"overall_f1": 0.65, "actors": 0.78, "events": 0.60, "agreements": 0.57, "cross_document": 0.99},
+    "fresh5": {"overall_f1": 0.70, "actors": 0.81, "events": 0.66, "agreements": 0.62, "cross_document": 0.99},
 }
 #: false merges the scorer counts on a set today (the corpus: bare "Bắc Giang" read as the province in a story
 #: about the city, twice); a new one fails
 KNOWN_FALSE_MERGES = {"corpus": 2}
 #: page-noise names that become actors today (on pages nobody tuned on); a new one fails
 KNOWN_LEAKS = {"fresh": 1, "fresh2": 1, "fresh5": 1}
-#: gold articles the build quarantines today (fresh5 377, a photo story: its captions are taken for page
-#: boilerplate, leaving 64 characters of main text; unread, as the set is unseen); another one fails
-KNOWN_MISSING = {"fresh5": ["377_bacgiang-xaysomboun-laos-delegation-2022-baobacgiang.txt"]}
+#: gold articles the build quarantines today; another one fails
+KNOWN_MISSING: dict[str, list[str]] = {}
 
 
 def _check(report: dict, floors: dict, expected_documents: int, false_merges: int = 0, leaks: int = 0,

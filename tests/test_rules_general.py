@@ -804,3 +804,37 @@ def test_a_place_named_after_a_leader_is_the_leader_after_a_leader_s_title():
 def test_a_leader_s_name_on_a_memorial_is_a_landmark_not_an_actor():
     found = actor_names("Các đại biểu dâng hương tại nhà lưu niệm Chủ tịch Hồ Chí Minh ở tỉnh Attapeu.")
     assert "Hồ Chí Minh" not in found and found.get("Attapeu") == "locality"
+
+
+# ------------------------------------------------------------------ session 13d: a portal's page header
+
+_PORTAL_PAGE = "\n".join([
+    "Thứ hai, 03/03/2025",
+    "Kon Tum 21 °C / 19 - 30 °C",
+    "Hotline: +84.0260.3 862 111",
+    "Thời sự",
+    "Chia sẻ:",
+    "0.5 1.0 1.5",
+    "Tỉnh Kon Tum đón đoàn đại biểu tỉnh Attapeu sang thăm",
+    "Cập nhật: 09:15 ngày 14/10/2023",
+    "Ngày 13/10, lãnh đạo tỉnh Kon Tum đã tiếp đoàn đại biểu tỉnh Attapeu do ông Khăm Phết làm trưởng đoàn, "
+    "sang thăm và làm việc tại tỉnh.",
+    "Hai bên đã trao đổi về kết quả hợp tác trong năm qua và thống nhất phương hướng hợp tác về giáo dục, "
+    "y tế và thương mại biên giới trong thời gian tới.",
+])
+
+
+def test_a_share_bar_above_the_headline_does_not_end_the_story():
+    kept = _kept_text(_PORTAL_PAGE)
+    assert "trao đổi về kết quả hợp tác" in kept and "Chia sẻ" not in kept
+
+
+def test_weather_hotline_and_font_size_widgets_are_no_title():
+    seg = segment(_PORTAL_PAGE)
+    assert seg.title == "Tỉnh Kon Tum đón đoàn đại biểu tỉnh Attapeu sang thăm"
+    assert "°C" not in _kept_text(_PORTAL_PAGE) and "Hotline" not in _kept_text(_PORTAL_PAGE)
+
+
+def test_a_date_said_to_be_the_update_beats_the_portal_s_date_of_today():
+    seg = segment(_PORTAL_PAGE)
+    assert seg.published == dt.date(2023, 10, 14)

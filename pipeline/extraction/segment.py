@@ -76,6 +76,12 @@ def _compiled() -> dict:
     }
 
 
+#: words that say a header's date is the article's: posted, published, updated
+#: (folded: "Cập nhật", "Ngày đăng", "Đăng lúc", "Xuất bản")
+_PUBLISHED_CUE = re.compile(r"\b(?:cap nhat|ngay dang|dang luc|dang ngay|xuat ban|published|updated|posted)\b",
+                            re.IGNORECASE)
+
+
 def _is_meta_line(line: str) -> bool:
     """A short page-header line holding a date (`Oct 11, 2023 / 21:50`)."""
     s = line.strip()
@@ -86,6 +92,15 @@ def _is_meta_line(line: str) -> bool:
         and not s.endswith(".")
 
 
+#: a page header's widgets: the weather ("Hà Nội 24 °C / 24 - 32 °C") and a hotline number
+_WIDGET_LINE = re.compile(r"^(?:\D{0,40}-?\d{1,2}\s?°\s?[CF]\b.*|hotline\s*:?\s*\+?[\d .()-]{6,})$", re.IGNORECASE)
+
+
+def _is_widget_line(s: str) -> bool:
+    """A short header line of a weather or hotline widget: page furniture, never the title."""
+    return len(s) <= 80 and bool(_WIDGET_LINE.match(s))
+
+
 def _is_menu_line(s: str) -> bool:
     """A site menu: four or more short items split by double spaces, bars or bullets."""
     items = [x for x in _MENU_SPLIT.split(s) if x]
@@ -94,8 +109,13 @@ def _is_menu_line(s: str) -> bool:
 
 def _is_headline(s: str, max_chars: int) -> bool:
     words = s.split()
-    return 3 <= len(words) and len(s) <= max_chars and not s.endswith(_SENTENCE_PUNCT) and not s.isupper() \
+    return 3 <= len(words) and len(s) <= max_chars and sum(any(c.isalpha() for c in w) for w in words) >= 2 and not s.endswith(_SENTENCE_PUNCT) and not s.isupper() \
         and not s.endswith(("-", "–", "—"))  # "VIETNAM, February 26 -" is a dateline
+
+
+def _is_paragraph(s: str, headline_max: int) -> bool:
+    """A line of running text: longer than a headline and ending a sentence."""
+    return len(s) > headline_max and s.endswith(_SENTENCE_PUNCT)
 
 
 def segment(text: str) -> Segmented:
@@ -105,13 +125,19 @@ def segment(text: str) -> Segmented:
     seg = Segmented(kept=[])
     cut: list[tuple[int, int]] = []  # character ranges removed inside kept lines
 
-    # 1. the story ends at a footer marker or at VNA's "/."
+    # 1. the story ends at a footer marker or at VNA's "/."; a marker before any paragraph (a share bar above
+    #    the headline) is page furniture, not the story's end
+    begun = False
     for i, line in enumerate(lines):
         low = line.stripped.lower()
         if low and len(low) <= 40 and any(low.startswith(m.lower()) for m in cfg["footer"]):
+            if not begun:
+                line.keep = False
+                continue
             for rest in lines[i:]:
                 rest.keep = False
             break
+        begun = begun or _is_paragraph(line.stripped, cfg["headline_max"])
     for line in lines:
         if not line.keep:
             continue
@@ -135,17 +161,22 @@ def segment(text: str) -> Segmented:
                 if parsed:
                     seg.published, seg.published_precision = parsed
     content = [ln for ln in lines if ln.keep and ln.stripped]
+    published_by_cue = False
     for line in content[:8] + content[-3:]:
         body = line.folded
         for a, b in cut:
             if line.start <= a < line.end:
                 body = body[: a - line.start] + " " * (b - a) + body[b - line.start:]
         if _is_meta_line(body):
-            if seg.published is None:
+            if seg.published is None or (not published_by_cue and _PUBLISHED_CUE.search(body)):
+                # a date said to be the publication's ("Cập nhật: ...", "Published ...") beats a bare one
+                # before it (a portal's header shows today's date)
                 seg.published, seg.published_precision = parse_published(body.strip())
+                published_by_cue = bool(_PUBLISHED_CUE.search(body))
             line.keep = False
     for line in content:
-        if line.stripped.lower().rstrip(":") in cfg["noise"] or _is_menu_line(line.stripped):
+        if line.stripped.lower().rstrip(":") in cfg["noise"] or _is_menu_line(line.stripped) \
+                or _is_widget_line(line.stripped):
             line.keep = False
     for line in _doubled_links_and_teasers(content):
         line.keep = False

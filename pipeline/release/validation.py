@@ -53,7 +53,7 @@ class ValidationReport:
         if self.failures:
             lines += ["", "## Failures", "", "| table | column | check | row | value |", "|---|---|---|---|---|"]
             for f in self.failures[:200]:
-                lines.append(f"| {f['table']} | {f['column']} | {f['check']} | {f['row']} | {str(f['value'])[:80]} |")
+                lines.append(f"| {f['table']} | {f['column']} | {f['check']} | {f['row']} | {_shown(f['value'])} |")
         return "\n".join(lines) + "\n"
 
     def summary(self) -> str:
@@ -62,8 +62,17 @@ class ValidationReport:
         out = [f"{head}: {rows}"]
         for f in self.failures[:20]:
             where = f"{f['table']}.{f['column']}" + ("" if f["row"] is None else f" row {f['row']}")
-            out.append(f"  {where}: {f['check']} (value {str(f['value'])[:60]!r})")
+            out.append(f"  {where}: {f['check']} (value {_shown(f['value'])!r})")
         return "\n".join(out)
+
+
+#: characters of a failing value shown in a report: a whole file path, not a whole article
+SHOWN_CHARS = 200
+
+
+def _shown(value) -> str:
+    text = str(value)
+    return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS - 1] + "…"
 
 
 class ValidationFailed(Exception):
