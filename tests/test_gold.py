@@ -26,10 +26,11 @@ FLOORS = {
     "fresh3": {"overall_f1": 0.80, "actors": 0.835, "events": 0.78, "agreements": 0.79, "cross_document": 0.99},
     "fresh4": {"overall_f1": 0.74, "actors": 0.83, "events": 0.69, "agreements": 0.70, "cross_document": 0.99},
     "fresh5": {"overall_f1": 0.70, "actors": 0.81, "events": 0.66, "agreements": 0.62, "cross_document": 0.99},
+    "fresh6": {"overall_f1": 0.765, "actors": 0.79, "events": 0.77, "agreements": 0.73, "cross_document": 0.99},
 }
 #: false merges the scorer counts on a set today (the corpus: bare "Bắc Giang" read as the province in a story
 #: about the city, twice); a new one fails
-KNOWN_FALSE_MERGES = {"corpus": 2}
+KNOWN_FALSE_MERGES = {"corpus": 2, "fresh6": 1}  # fresh6: unseen, not read
 #: page-noise names that become actors today (on pages nobody tuned on); a new one fails
 KNOWN_LEAKS = {"fresh": 1, "fresh2": 1, "fresh5": 1}
 #: gold articles the build quarantines today; another one fails
@@ -56,7 +57,7 @@ def test_seed_scores(committed_release):
     _check(evaluate_release(GOLD_SETS["seeds"].gold, committed_release).to_dict(), FLOORS["seeds"], _gold_files("seeds"))
 
 
-@pytest.mark.parametrize("name", ["dev", "heldout", "corpus", "fresh", "fresh2", "fresh3", "fresh4", "fresh5"])
+@pytest.mark.parametrize("name", ["dev", "heldout", "corpus", "fresh", "fresh2", "fresh3", "fresh4", "fresh5", "fresh6"])
 def test_scores_of_a_fresh_build(name, tmp_path):
     gold, docs = GOLD_SETS[name].gold, GOLD_SETS[name].copy_documents(tmp_path / "input")
     release = _build(docs, tmp_path)

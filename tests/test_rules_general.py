@@ -838,3 +838,10 @@ def test_weather_hotline_and_font_size_widgets_are_no_title():
 def test_a_date_said_to_be_the_update_beats_the_portal_s_date_of_today():
     seg = segment(_PORTAL_PAGE)
     assert seg.published == dt.date(2023, 10, 14)
+
+
+def test_a_text_cut_right_after_a_diplomat_s_post_word_is_read_without_error():
+    """A stored excerpt may end on a post's first word ("... received the Consul"): the post lookup must not
+    read past the last token."""
+    found = actor_names("On Monday, leaders of Kon Tum province received the Consul")
+    assert found.get("Kon Tum") == "locality"

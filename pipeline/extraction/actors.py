@@ -1126,7 +1126,7 @@ def _post_places_pass(d: _Doc) -> None:
     for i in range(n):
         if d.lows[i] not in _POST_FIRST_WORDS:
             continue
-        length = next((L for L in range(5, 0, -1) if tuple(d.lows[i:i + L]) in posts), 0)
+        length = next((L for L in range(min(5, n - i), 0, -1) if tuple(d.lows[i:i + L]) in posts), 0)
         if not length or any(d.claimed[k] is not None and d.claimed[k].kind not in ("country", "locality")
                              for k in range(i, i + length)):
             continue

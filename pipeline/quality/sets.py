@@ -71,6 +71,8 @@ GOLD_SETS = {s.name: s for s in (
             "annotators who never ran the extractor; only their summary lines were read"),
     GoldSet("fresh5", ROOT / "tests" / "fresh5" / "gold", "12 real articles, EN + VI, collected in session 13 by "
             "annotators who never ran the extractor; only their summary lines were read"),
+    GoldSet("fresh6", ROOT / "tests" / "fresh6" / "gold", "12 real articles, EN + VI, collected at the end of "
+            "session 13 by annotators who never ran the extractor; only their summary lines were read"),
 )}
 
 
