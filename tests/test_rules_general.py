@@ -845,3 +845,24 @@ def test_a_text_cut_right_after_a_diplomat_s_post_word_is_read_without_error():
     read past the last token."""
     found = actor_names("On Monday, leaders of Kon Tum province received the Consul")
     assert found.get("Kon Tum") == "locality"
+
+
+@pytest.mark.parametrize("text", [
+    "On March 5, 2024, the Kon Tum Provincial Party Committee received a delegation of the Attapeu Provincial "
+    "Party Committee. Both sides signed a memorandum of understanding.",
+    "Ngày 5/3/2024, Tỉnh ủy Kon Tum đã tiếp đoàn đại biểu Tỉnh ủy Attapeu. Hai bên đã ký kết biên bản ghi nhớ hợp tác.",
+])
+def test_a_home_province_named_only_inside_its_bodies_is_no_party_of_its_own(text):
+    """The home locality is chosen before the bodies absorb its mentions; an agreement of "both sides" must not
+    then name a place that is no actor of the document (it raised a KeyError)."""
+    extraction = _extraction(text)
+    actor_keys = {a["key"] for a in extraction["actors"]}
+    [agreement] = extraction["agreements"]
+    assert agreement["parties"] and set(agreement["parties"]) <= actor_keys
+    assert extraction["home"] is None or extraction["home"] in actor_keys
+
+
+def test_a_text_cut_right_after_an_honorific_is_read_without_error():
+    extraction = _extraction("Lãnh đạo tỉnh Kon Tum tiếp đoàn đại biểu tỉnh Attapeu sang thăm và làm việc tại tỉnh. "
+                             "Cùng dự có Ông")
+    assert extraction["events"]

@@ -930,6 +930,8 @@ def _looks_like_person_start(d: _Doc, i: int) -> bool:
 def _vn_name_at(d: _Doc, i: int) -> bool:
     """A Vietnamese surname (with its own accents, if any) followed by a name syllable."""
     surnames, syllables = vn_name_parts()
+    if i >= len(d.toks):
+        return False
     t = d.toks[i]
     if t.text not in surnames or i + 1 >= len(d.toks) or d.toks[i + 1].text not in syllables:
         return False
@@ -1409,6 +1411,8 @@ def find_actors(text: str, main: str) -> DocActors:
         mentions.append(MentionSpan(c.key, d.toks[c.start].start, d.toks[c.end - 1].end, surface))
     roles = [r if r.organization_key is None or r.organization_key in actors else
              RoleSpan(r.person_key, r.title, None) for r in _roles(d)]  # a title-only body is no organisation
+    if home not in actors:  # its mentions were all dropped by a later pass (a post's city, a name's part)
+        home = _home_locality(d)
     return DocActors(actors, mentions, roles, home)
 
 
