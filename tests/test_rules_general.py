@@ -850,7 +850,7 @@ def test_a_text_cut_right_after_a_diplomat_s_post_word_is_read_without_error():
 @pytest.mark.parametrize("text", [
     "On March 5, 2024, the Kon Tum Provincial Party Committee received a delegation of the Attapeu Provincial "
     "Party Committee. Both sides signed a memorandum of understanding.",
-    "Ngày 5/3/2024, Tỉnh ủy Kon Tum đã tiếp đoàn đại biểu Tỉnh ủy Attapeu. Hai bên đã ký kết biên bản ghi nhớ hợp tác.",
+    "Ngày 5/3/2024, Tỉnh ủy Kon Tum đã tiếp đoàn đại biểu Tỉnh ủy Attapeu. Hai bên ký biên bản ghi nhớ về giáo dục.",
 ])
 def test_a_home_province_named_only_inside_its_bodies_is_no_party_of_its_own(text):
     """The home locality is chosen before the bodies absorb its mentions; an agreement of "both sides" must not
