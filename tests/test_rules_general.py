@@ -866,3 +866,90 @@ def test_a_text_cut_right_after_an_honorific_is_read_without_error():
     extraction = _extraction("Lãnh đạo tỉnh Kon Tum tiếp đoàn đại biểu tỉnh Attapeu sang thăm và làm việc tại tỉnh. "
                              "Cùng dự có Ông")
     assert extraction["events"]
+
+
+# ------------------------------------------------------------------ round 4: departments listed after one noun
+
+@pytest.mark.parametrize("text,departments", [
+    ("Tiếp đoàn có lãnh đạo tỉnh Kon Tum và các Sở: Y tế, Kế hoạch và Đầu tư, Ngoại vụ.",
+     {"department-of-health", "department-of-planning-and-investment", "department-of-foreign-affairs"}),
+    ("Cùng dự có đại diện các sở, ngành: Du lịch; Lao động Thương binh và Xã hội của tỉnh Kon Tum.",
+     {"department-of-tourism", "department-of-labour-invalids-and-social-affairs"}),
+    ("Officials of Kon Tum province and the Departments of Health, Industry and Trade, and Tourism met the guests.",
+     {"department-of-health", "department-of-industry-and-trade", "department-of-tourism"}),
+])
+def test_departments_listed_after_one_plural_noun_are_each_a_department(text, departments):
+    found = find_actors(text, text)
+    keys = {k.split(":")[1] for k, a in found.actors.items() if a.kind == "government" and k.startswith("gov:")}
+    assert departments <= keys
+
+
+def test_one_department_after_the_plural_noun_is_no_list():
+    found = find_actors(*(2 * ["Các Sở Y tế của tỉnh Kon Tum đã họp."]))
+    assert [k for k in found.actors if "department" in k] == ["gov:department-of-health:" + found.home]
+
+
+@pytest.mark.parametrize("text,company", [
+    ("After the talks, the guests visited Northern Rice Industries Co., Ltd in Hoa Vang district.",
+     "Northern Rice Industries Co"),
+    ("The delegation toured Lotus Trading Group Company in the morning.", "Lotus Trading Group Company"),
+])
+def test_a_company_form_after_another_head_word_belongs_to_the_name(text, company):
+    assert actor_names(text).get(company) == "organization"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("After the talks, the Attapeu delegation visited Hoa Binh Textile Company in Kon Tum province on September 12.",
+     ["visit"]),
+    ("Sau buổi làm việc, đoàn công tác tỉnh Attapeu đã tham quan Công ty Dệt may Hòa Bình tại tỉnh Kon Tum ngày 12/9.",
+     ["visit"]),
+    ("After the talks, Governor Khamla of Attapeu said Kon Tum is a close partner.", ["meeting"]),
+])
+def test_a_happening_after_the_one_an_opener_names_is_the_clause_s(text, expected):
+    assert events(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Phó Chủ tịch Lê Văn An tiếp đoàn đại biểu tỉnh Attapeu ngày 12/9. Chuyến thăm lần này thể hiện tình hữu nghị "
+    "giữa hai tỉnh.",
+    "Vice Chairman Le Van An received a delegation of Attapeu province on September 12. The three-day visit aims to "
+    "boost trade ties.",
+])
+def test_this_visit_after_a_reception_is_the_guests_trip(text):
+    assert events(text) == ["meeting", "visit"]
+
+
+def test_this_visit_after_a_reported_trip_is_that_trip():
+    text = ("A delegation of Attapeu province visited Kon Tum province on September 12. The three-day visit aims to "
+            "boost trade ties.")
+    assert events(text) == ["visit"]
+
+
+@pytest.mark.parametrize("text", [
+    "On September 10, Governor Khamla of Attapeu met the Kon Tum delegation in Attapeu. On September 12, the "
+    "delegation visited Champasak province. On this occasion, Kon Tum and Champasak signed a cooperation agreement.",
+    "Ngày 10/9, Phó Chủ tịch Lê Văn An tiếp đoàn công tác tỉnh Attapeu tại tỉnh Kon Tum. Ngày 12/9, đoàn công tác "
+    "tỉnh Kon Tum đến thăm tỉnh Champasak. Nhân dịp này, tỉnh Kon Tum và tỉnh Champasak đã ký kết biên bản ghi nhớ.",
+])
+def test_a_signing_on_this_occasion_takes_the_day_of_the_occasion_just_told(text):
+    page, kept, actors = _whole(text)
+    found = find_events(page, page, kept, actors, PUBLISHED)
+    assert [(e.event_type, e.date.start) for e in found if e.event_type == "signing"] == [("signing", dt.date(2024, 9, 12))]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("On September 12, the Kon Tum delegation worked with officials of Attapeu province on border trade.", ["meeting"]),
+    ("In the afternoon, the Kon Tum delegation and the Attapeu Chamber of Commerce exchanged views on rice exports.",
+     ["meeting"]),
+    ("Governor Khamla said Attapeu has worked with Kon Tum province on many projects.", []),
+])
+def test_a_delegation_that_worked_with_or_exchanged_views_with_its_hosts_met_them(text, expected):
+    assert events(text) == expected
+
+
+@pytest.mark.parametrize("text,surface", [
+    ("Lãnh đạo tỉnh Kon Tum cảm ơn chính phủ Lào đã hỗ trợ tỉnh trong nhiều năm.", "chính phủ Lào"),
+    ("Lãnh đạo tỉnh Kon Tum cảm ơn Chính phủ Lào đã hỗ trợ tỉnh trong nhiều năm.", "Chính phủ Lào"),
+])
+def test_chinh_phu_before_a_country_is_that_country_s_government(text, surface):
+    assert actor_names(text).get(surface) == "government"

@@ -582,6 +582,65 @@ def _body_pass(d: _Doc, home_key: str | None) -> None:
         i = end
 
 
+
+#: a plural department noun opening a list of departments named without it: "các Sở: Y tế, Du lịch",
+#: "the Departments of Health and Tourism" (lower-cased folded words, then the words each item's form starts with)
+_DEPARTMENT_LIST_OPENERS = {("cac", "so"): ("so",), ("departments", "of"): ("department", "of")}
+#: words that may stand between the plural noun and the first item: "các sở, ngành:", "các sở, ban, ngành:"
+_DEPARTMENT_LIST_FILLERS = frozenset({",", ":", "ban", "nganh"})
+_DEPARTMENT_LIST_SEPARATORS = frozenset({",", ";", "and", "va"})
+
+
+@lru_cache(maxsize=1)
+def _department_items_by_first_word() -> dict[tuple[str, ...], dict[str, list[tuple[tuple[str, ...], dict]]]]:
+    """Per list opener, the body forms after their department noun ("y te" of "Sở Y tế"), by first word, longest first."""
+    grouped: dict[tuple[str, ...], dict[str, list]] = {}
+    for opener, head in _DEPARTMENT_LIST_OPENERS.items():
+        items: dict[str, list] = {}
+        for words, row, _lang in _body_forms():
+            if words[:len(head)] == head and len(words) > len(head):
+                items.setdefault(words[len(head)], []).append((words[len(head):], row))
+        grouped[opener] = items
+    return grouped
+
+
+def _department_item_at(d: _Doc, j: int, items: dict) -> tuple[int, dict] | None:
+    """(end, body row) of the department form without its noun spelled from token j, if any (longest first)."""
+    if j >= len(d.toks) or not d.caps[j]:
+        return None
+    for words, row in items.get(d.lows[j], ()):
+        end = _span_of_words(d, j, words)
+        if end:
+            return end, row
+    return None
+
+
+def _listed_departments_pass(d: _Doc, home_key: str | None) -> None:
+    """Departments listed after one plural noun ("các Sở: Công Thương, Y tế"; "the Departments of Health and
+    Tourism") are each the home locality's department, as "Sở Y tế" alone would be."""
+    grouped = _department_items_by_first_word()
+    n = len(d.toks)
+    for i in range(n - 1):
+        items = grouped.get((d.lows[i], d.lows[i + 1]))
+        if items is None:
+            continue
+        j = i + 2
+        while j < n and d.lows[j] in _DEPARTMENT_LIST_FILLERS:
+            j += 1
+        found = []
+        while (item := _department_item_at(d, j, items)) is not None:
+            found.append((j, *item))
+            j = item[0]
+            while j < n and d.lows[j] in _DEPARTMENT_LIST_SEPARATORS:
+                j += 1
+        if len(found) < 2:
+            continue  # "các Sở Y tế" is one body the body pass names; a list has two items
+        where = home_key or "unknown"
+        for start, end, row in found:
+            if d.free(start, end):
+                d.claim(start, end, f"gov:{row['key']}:{where}", "government", "VN", None)
+
+
 #: words between "of" and the place in "People's Committee of the central province of Quang Ngai", "... of northern
 #: Lang Son province": the article, a compass adjective, and a level noun with its "of"
 _COMPASS_ADJECTIVES = frozenset({"northern", "southern", "central", "eastern", "western", "northeastern",
@@ -664,6 +723,7 @@ def _org_pass(d: _Doc) -> None:
         e = h + 1
         if e < n and toks[e].text in _ORG_HEAD_CONTINUATIONS and d.adjacent(h, e):
             e += 1
+        e = _company_form_end(d, e)
         while e + 1 < n and toks[e].text in _ORG_CONNECTORS and d.adjacent(e - 1, e):
             j = e + 1
             if toks[j].text == "the" and j + 1 < n:
@@ -703,6 +763,19 @@ def _org_pass(d: _Doc) -> None:
             country = "VN"
         key = _foreign_government_key(d, s, e, head) or _party_of_place(d, s, h, e) or f"org:{slug(name)}"
         d.claim(s, e, key, kind, country, name, override=True)
+
+
+#: a company's legal form after another head word ("Fishery Industries Co., Ltd"): the name goes on to it, as
+#: "X Co" alone ends a name at "Co" (the "Ltd" after the comma is left out, as there)
+_COMPANY_FORM_STARTS = frozenset({"Co", "Company"})
+
+
+def _company_form_end(d: _Doc, e: int) -> int:
+    """End of a company name ending at e once a legal form right after it is added ("Industries| Co"), else e."""
+    toks = d.toks
+    if e < len(toks) and toks[e].text in _COMPANY_FORM_STARTS and toks[e].start - toks[e - 1].end <= 1:
+        return e + 1
+    return e
 
 
 #: heads whose names go on with "in <place>" ("Consulate General in Da Nang", "Chamber of Commerce in Vietnam")
@@ -818,6 +891,21 @@ def _vi_org_pass(d: _Doc) -> None:
                 key = f"org:{slug(name)}"
             d.claim(i, e, key, form["kind"], country, None, override=True)
             break
+
+
+def _vi_national_government_pass(d: _Doc) -> None:
+    """"Chính phủ <country>", in either case ("cảm ơn chính phủ Australia"), is that country's government, as
+    "Government of <country>" is in English; the country's own name stays a mention of it when it is said elsewhere."""
+    n = len(d.toks)
+    for i in range(n - 2):
+        if d.lows[i] != "chinh" or d.lows[i + 1] != "phu" or not d.adjacent(i, i + 1) or not d.adjacent(i + 1, i + 2):
+            continue
+        country = d.claimed[i + 2]
+        if country is None or country.kind != "country" or country.start != i + 2 or d.claimed[i] is not None:
+            continue
+        code = country.key.split(":")[-1]
+        d.claim(i, country.end, f"gov:national-government:{code}", "government", country.country or code, None,
+                override=True)
 
 
 #: Diplomatic missions, named with where they sit ("Đại sứ quán X tại Y"); other bodies end before "tại".
@@ -1387,7 +1475,9 @@ def find_actors(text: str, main: str) -> DocActors:
     _vi_unlisted_place_pass(d)
     home = _home_locality(d)
     _body_pass(d, home)
+    _listed_departments_pass(d, home)
     _vi_org_pass(d)
+    _vi_national_government_pass(d)
     _org_pass(d)
     _en_embassy_pass(d)
     _seated_missions(d)

@@ -95,6 +95,8 @@ def _compiled_cues() -> dict:
         "status": {k: comp(v) for k, v in r["agreement_status"].items()},
         "anniversary": comp(r["anniversary"]),
         "anaphora": comp(r["anaphora"]),
+        "sequel_openers": comp(r["sequel_openers"]),
+        "this_trip": comp(r["this_trip"]),
         "signing_object": comp(r["signing_object"]),
         "both_sides": comp(r["both_sides"]),
         "enumerations": comp(r["enumerations"]),
@@ -321,9 +323,11 @@ def _next_year(day: dt.date) -> dt.date | None:
         return None
 
 
-#: A day named by the one told just before ("The same day, ...", "Chiều cùng ngày", "the following day", "hôm sau").
+#: A day named by the one told just before ("The same day, ...", "Chiều cùng ngày", "the following day", "hôm sau";
+#: "On this occasion, ...", "Nhân dịp này, ...": the occasion just told).
 _SAME_DAY = re.compile(r"\b(?:(?:the )?same (?:day|morning|afternoon|evening)|later that (?:day|morning|afternoon|evening)"
-                       r"|(?:chieu|sang|toi|trua|trong) cung ngay|cung ngay(?! cang)|cung buoi)\b", re.IGNORECASE)
+                       r"|(?:chieu|sang|toi|trua|trong) cung ngay|cung ngay(?! cang)|cung buoi"
+                       r"|(?:on|at) this occasion|(?:nhan|tai|trong) dip nay)\b", re.IGNORECASE)
 _NEXT_DAY = re.compile(r"\b(?:the (?:following|next) (?:day|morning|afternoon|evening)|(?:ngay )?hom sau|ngay tiep theo)\b",
                        re.IGNORECASE)
 
@@ -372,6 +376,22 @@ def _happening_after_opener(unnamed: str, original: str, c_start: int, c_end: in
 #: A verb of taking part just before a happening ("participated in the tree-planting ceremony", "tham dự lễ hội").
 _JOINS_HAPPENING = re.compile(r"\b(?:attend(?:s|ed|ing)?|participat\w*|join(?:s|ed|ing)?|took part|take part|witness\w*"
                               r"|tham du|tham gia|chung kien|du)\b[^,;.]*$", re.IGNORECASE)
+
+
+def _names_an_unreported_trip(clause: str, events: list[LocalEvent]) -> bool:
+    """The clause opens with "this visit" ("Chuyến thăm lần này ...") after a happening but before any trip was
+    reported: the trip of the people just reported."""
+    return bool(events) and not any(e.event_type == "visit" for e in events) \
+        and matches_any(_cues()["this_trip"], clause)
+
+
+def _without_sequel_opener(clause: str) -> str:
+    """The clause with an opener placing it after a reported happening blanked ("After the talks, X visited Y":
+    the trip is the clause's happening, not the talks), offsets kept; the clause itself when it has none."""
+    for opener in _cues()["sequel_openers"]:
+        if (m := opener.search(clause)) is not None:
+            return " " * m.end() + clause[m.end():]
+    return clause
 
 
 def _is_modal(clause: str, upto: int, agenda: bool = False) -> bool:
@@ -449,7 +469,10 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
             precise = any(d.precision == "day" and d.start for d in clause_dates)
             if agenda is None:
                 agenda = matches_any(_cues()["agenda"], sentence) or matches_any(_cues()["agenda"], before)
-            found = _event_type(unnamed[c_start:c_end], precise, main[c_start:c_end], agenda)
+            sequel = _without_sequel_opener(unnamed[c_start:c_end])
+            found = _event_type(sequel, precise, main[c_start:c_end], agenda)
+            if not found and sequel != unnamed[c_start:c_end]:
+                found = _event_type(unnamed[c_start:c_end], precise, main[c_start:c_end], agenda)
             if not found:
                 continue
             etype, m = found
@@ -466,6 +489,8 @@ def find_events(text: str, main: str, kept: list[tuple[int, int]], doc_actors: D
                 # "both sides signed ...": the parties (and day) of the event just reported
                 keys += [k for k in events[-1].participants if k not in keys]
                 date = date or events[-1].date
+            if not keys and etype == "visit" and _names_an_unreported_trip(clause, events):
+                keys, date = list(events[-1].participants), date or events[-1].date
             if not keys:
                 continue
             anaphoric = matches_any(_cues()["anaphora"], clause)
