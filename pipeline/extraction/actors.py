@@ -765,7 +765,7 @@ def _org_pass(d: _Doc) -> None:
         d.claim(s, e, key, kind, country, name, override=True)
 
 
-#: a company's legal form after another head word ("Fishery Industries Co., Ltd"): the name goes on to it, as
+#: a company's legal form after another head word ("Mekong Seafood Industries Co., Ltd"): the name goes on to it, as
 #: "X Co" alone ends a name at "Co" (the "Ltd" after the comma is left out, as there)
 _COMPANY_FORM_STARTS = frozenset({"Co", "Company"})
 
@@ -894,7 +894,7 @@ def _vi_org_pass(d: _Doc) -> None:
 
 
 def _vi_national_government_pass(d: _Doc) -> None:
-    """"Chính phủ <country>", in either case ("cảm ơn chính phủ Australia"), is that country's government, as
+    """"Chính phủ <country>", in either case ("cảm ơn chính phủ Nhật Bản"), is that country's government, as
     "Government of <country>" is in English; the country's own name stays a mention of it when it is said elsewhere."""
     n = len(d.toks)
     for i in range(n - 2):

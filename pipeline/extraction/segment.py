@@ -203,7 +203,7 @@ def segment(text: str) -> Segmented:
             for before in content[:idx]:
                 before.keep = False
             break
-        if len(s) > cfg["headline_max"] and s.endswith(_SENTENCE_PUNCT):
+        if _is_paragraph(s, cfg["headline_max"]):
             break  # a paragraph came first: the page has no separate title
 
     # 4. repeated title or lead: counted once

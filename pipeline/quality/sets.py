@@ -64,13 +64,13 @@ GOLD_SETS = {s.name: s for s in (
     GoldSet("fresh", ROOT / "tests" / "fresh" / "gold", "19 real articles, EN + VI, collected after the rules of "
             "issue 18 were written; scored once untouched"),
     GoldSet("fresh2", ROOT / "tests" / "fresh2" / "gold", "12 real articles, EN + VI, collected in session 11 by "
-            "annotators who never ran the extractor; only their summary lines were read"),
+            "annotators who never ran the extractor; unseen until session 13 tuned on it"),
     GoldSet("fresh3", ROOT / "tests" / "fresh3" / "gold", "12 real articles, EN + VI, collected in session 12 by "
-            "annotators who never ran the extractor; only their summary lines were read"),
+            "annotators who never ran the extractor; unseen until session 13's third round of rules"),
     GoldSet("fresh4", ROOT / "tests" / "fresh4" / "gold", "12 real articles, EN + VI, collected in session 13 by "
-            "annotators who never ran the extractor; only their summary lines were read"),
+            "annotators who never ran the extractor; tuned on in its fourth round of rules"),
     GoldSet("fresh5", ROOT / "tests" / "fresh5" / "gold", "12 real articles, EN + VI, collected in session 13 by "
-            "annotators who never ran the extractor; only their summary lines were read"),
+            "annotators who never ran the extractor; only summary lines read (and one page's header)"),
     GoldSet("fresh6", ROOT / "tests" / "fresh6" / "gold", "12 real articles, EN + VI, collected at the end of "
             "session 13 by annotators who never ran the extractor; only their summary lines were read"),
 )}
